@@ -1,0 +1,145 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from activities.models import (
+    Activity,
+    ActivityCounter,
+    Attendance,
+    GroupMembership,
+    LeaderPresence,
+    Outcome,
+    Publicity,
+    RotationGroup,
+)
+from activities.services import activity_save
+
+
+class ArchivedFilter(admin.SimpleListFilter):
+    title = _("status")
+    parameter_name = "archived"
+
+    def lookups(self, request, model_admin):
+        return [("no", _("Active")), ("yes", _("Archived"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "no":
+            return queryset.filter(archived_at__isnull=True)
+        if self.value() == "yes":
+            return queryset.filter(archived_at__isnull=False)
+        return queryset
+
+
+class HistoryKeepingAdmin(SimpleHistoryAdmin):
+    """No bulk delete; a single delete only where nothing depends on the row."""
+
+    actions = None
+
+
+class MembershipInline(admin.TabularInline):
+    model = GroupMembership
+    extra = 0
+    autocomplete_fields = ["member"]
+
+
+@admin.register(RotationGroup)
+class RotationGroupAdmin(HistoryKeepingAdmin):
+    list_display = ["number", "name", "basis", "archived_at"]
+    list_filter = [ArchivedFilter, "basis"]
+    search_fields = ["name", "description"]
+    inlines = [MembershipInline]
+
+
+@admin.register(GroupMembership)
+class GroupMembershipAdmin(HistoryKeepingAdmin):
+    list_display = ["member", "group", "is_convener", "start_date", "end_date"]
+    list_filter = ["group", "is_convener", "end_date"]
+    search_fields = ["member__name", "group__name"]
+    autocomplete_fields = ["member", "group"]
+
+
+class AttendanceInline(admin.TabularInline):
+    model = Attendance
+    extra = 0
+    autocomplete_fields = ["member"]
+
+
+class LeaderInline(admin.TabularInline):
+    model = LeaderPresence
+    extra = 0
+
+
+class OutcomeInline(admin.TabularInline):
+    model = Outcome
+    extra = 0
+    autocomplete_fields = ["member"]
+
+
+class PublicityInline(admin.TabularInline):
+    model = Publicity
+    extra = 0
+
+
+@admin.register(Activity)
+class ActivityAdmin(HistoryKeepingAdmin):
+    list_display = ["number", "date", "group", "theme", "title", "status", "review_status"]
+    list_filter = [ArchivedFilter, "status", "review_status", "theme", "group", "date"]
+    search_fields = ["title", "place", "host_enterprise", "summary"]
+    date_hierarchy = "date"
+    readonly_fields = ["number", "created_by"]
+    inlines = [AttendanceInline, LeaderInline, OutcomeInline, PublicityInline]
+
+    def save_model(self, request, obj, form, change):
+        activity_save(activity=obj, by=request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.has_history:
+            return False
+        return super().has_delete_permission(request, obj)
+
+
+@admin.register(Attendance)
+class AttendanceAdmin(HistoryKeepingAdmin):
+    list_display = ["activity", "member"]
+    list_filter = ["activity__group", "activity__date"]
+    search_fields = ["member__name", "activity__title"]
+    autocomplete_fields = ["member", "activity"]
+
+
+@admin.register(LeaderPresence)
+class LeaderPresenceAdmin(HistoryKeepingAdmin):
+    list_display = ["name", "title", "level", "activity"]
+    list_filter = ["level", "activity__date"]
+    search_fields = ["name", "title", "activity__title"]
+    autocomplete_fields = ["activity"]
+
+
+@admin.register(Outcome)
+class OutcomeAdmin(HistoryKeepingAdmin):
+    list_display = ["title", "kind", "submitted_to", "year", "is_key", "activity", "member"]
+    list_filter = ["kind", "submitted_to", "year", "is_key"]
+    search_fields = ["title", "member__name", "activity__title"]
+    autocomplete_fields = ["activity", "member"]
+
+
+@admin.register(Publicity)
+class PublicityAdmin(HistoryKeepingAdmin):
+    list_display = ["activity", "channel", "date", "title"]
+    list_filter = ["channel", "date"]
+    search_fields = ["title", "link", "activity__title"]
+    autocomplete_fields = ["activity"]
+
+
+@admin.register(ActivityCounter)
+class ActivityCounterAdmin(admin.ModelAdmin):
+    list_display = ["last_number"]
+    search_fields = ["last_number"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

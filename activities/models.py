@@ -1,0 +1,430 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from members.models import FederationRole, Member
+
+
+class Theme(models.TextChoices):
+    """The six themes of the rotation system, in the order the federation lists them."""
+
+    PUBLICITY_TRAINING = "publicity_training", _("Publicity & training")
+    SEMINAR = "seminar", _("Seminars & lectures")
+    VISIT = "visit", _("Visits & study")
+    RESEARCH = "research", _("Research & exchange")
+    INDUSTRY = "industry", _("Serving industry")
+    CHARITY = "charity", _("Charity")
+
+
+class RotationGroupQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(archived_at__isnull=True)
+
+
+class RotationGroup(models.Model):
+    """One of the twelve rotation groups (轮值组), formed by industry or by region."""
+
+    class Basis(models.TextChoices):
+        INDUSTRY = "industry", _("Industry")
+        REGION = "region", _("Region")
+
+    number = models.PositiveSmallIntegerField(_("number"), unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    basis = models.CharField(_("formed by"), max_length=10, choices=Basis.choices, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    archived_at = models.DateTimeField(_("archived at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords()
+    objects = RotationGroupQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("rotation group")
+        verbose_name_plural = _("rotation groups")
+        ordering = ["number"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(number__gte=1) & Q(number__lte=12),
+                name="rotation_group_number_1_to_12",
+                violation_error_message=_("Group numbers run from 1 to 12."),
+            )
+        ]
+
+    def __str__(self):
+        return _("Group %(number)s · %(name)s") % {"number": self.number, "name": self.name}
+
+    @property
+    def is_archived(self):
+        return self.archived_at is not None
+
+    def current_memberships(self):
+        return self.memberships.current().select_related("member")
+
+    def conveners(self):
+        return Member.objects.filter(
+            memberships__group=self,
+            memberships__end_date__isnull=True,
+            memberships__is_convener=True,
+        )
+
+
+class MembershipQuerySet(models.QuerySet):
+    def current(self):
+        return self.filter(end_date__isnull=True)
+
+    def on(self, day):
+        """Memberships in force on a day."""
+        return self.filter(start_date__lte=day).filter(Q(end_date__isnull=True) | Q(end_date__gt=day))
+
+
+class GroupMembership(models.Model):
+    """A member's place in a group for a span of time; the open span is the current group."""
+
+    group = models.ForeignKey(
+        RotationGroup,
+        on_delete=models.PROTECT,
+        related_name="memberships",
+        verbose_name=_("rotation group"),
+    )
+    member = models.ForeignKey(
+        Member, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("member")
+    )
+    is_convener = models.BooleanField(_("convener"), default=False)
+    start_date = models.DateField(_("from"), default=timezone.localdate)
+    end_date = models.DateField(_("until"), null=True, blank=True)
+
+    history = HistoricalRecords()
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("group membership")
+        verbose_name_plural = _("group memberships")
+        ordering = ["group__number", "-is_convener", "member__stroke_key"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member"],
+                condition=Q(end_date__isnull=True),
+                name="membership_one_current_group_per_member",
+                violation_error_message=_("This member already belongs to a group."),
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="membership_ends_after_it_starts",
+                violation_error_message=_("A membership cannot end before it starts."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.member} · {self.group}"
+
+    def clean(self):
+        if (
+            self.is_convener
+            and self.member_id
+            and self.member.role not in FederationRole.convener_roles()
+        ):
+            raise ValidationError(
+                {
+                    "is_convener": _(
+                        "Only part-time vice-chairs and vice-presidents can convene a group; "
+                        "%(name)s is %(role)s."
+                    )
+                    % {"name": self.member.name, "role": self.member.get_role_display()}
+                }
+            )
+
+
+class ActivityQuerySet(models.QuerySet):
+    def held(self):
+        return self.filter(status=Activity.Status.HELD, archived_at__isnull=True)
+
+    def counted(self):
+        """What the tallies count: held, approved and not archived."""
+        return self.held().filter(review_status=Activity.Review.APPROVED)
+
+    def in_period(self, start, end):
+        return self.filter(date__gte=start, date__lte=end)
+
+    def in_year(self, year):
+        return self.filter(date__year=year)
+
+    def with_person_times(self):
+        return self.annotate(
+            attendee_count=Count("attendances", distinct=True),
+        ).annotate(person_times=models.F("attendee_count") + models.F("other_participants"))
+
+    def person_times(self):
+        """Σ attendees + other participants, computed in the database."""
+        attendees = Attendance.objects.filter(activity__in=self.values("pk")).count()
+        others = self.aggregate(total=Coalesce(Sum("other_participants"), 0))["total"]
+        return attendees + others
+
+
+class Activity(models.Model):
+    """A rotation activity (第N次轮值活动), planned, held or cancelled."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        HELD = "held", _("Held")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    class Review(models.TextChoices):
+        APPROVED = "approved", _("Approved")
+        PENDING = "pending", _("Awaiting approval")
+        RETURNED = "returned", _("Returned for changes")
+
+    number = models.PositiveIntegerField(
+        _("number"),
+        unique=True,
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("第N次: assigned when the activity is recorded as held."),
+    )
+    group = models.ForeignKey(
+        RotationGroup,
+        on_delete=models.PROTECT,
+        related_name="activities",
+        verbose_name=_("rotation group"),
+    )
+    date = models.DateField(_("date"))
+    title = models.CharField(_("title"), max_length=200)
+    theme = models.CharField(_("theme"), max_length=20, choices=Theme.choices)
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    host_enterprise = models.CharField(_("host enterprise"), max_length=200, blank=True)
+    summary = models.TextField(_("summary"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PLANNED
+    )
+    cancel_reason = models.CharField(_("reason for cancelling"), max_length=200, blank=True)
+    other_participants = models.PositiveIntegerField(
+        _("other participants"),
+        default=0,
+        help_text=_("Guests and others who are not committee members (leaders are listed apart)."),
+    )
+    review_status = models.CharField(
+        _("approval"), max_length=10, choices=Review.choices, default=Review.APPROVED
+    )
+    review_comment = models.TextField(_("approval comment"), blank=True)
+    attendees = models.ManyToManyField(
+        Member,
+        through="Attendance",
+        related_name="attended_activities",
+        verbose_name=_("attendees"),
+        blank=True,
+    )
+    archived_at = models.DateTimeField(_("archived at"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["attendees"])
+    objects = ActivityQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+        ordering = ["-date", "-number"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="held") | Q(number__isnull=False),
+                name="activity_held_has_number",
+                violation_error_message=_("A held activity must have its number."),
+            ),
+        ]
+
+    def __str__(self):
+        if self.number:
+            return _("No. %(number)s · %(title)s") % {"number": self.number, "title": self.title}
+        return self.title
+
+    @property
+    def has_history(self):
+        """A number once given, or anything recorded, is history that must not be deleted."""
+        if self.pk is None:
+            return False
+        return bool(
+            self.number
+            or self.attendances.exists()
+            or self.leaders.exists()
+            or self.outcomes.exists()
+            or self.publicity.exists()
+        )
+
+    def delete(self, *args, **kwargs):
+        if self.has_history:
+            raise models.ProtectedError(
+                _("An activity with a number or records cannot be deleted; archive it instead."),
+                {self},
+            )
+        return super().delete(*args, **kwargs)
+
+    def clean(self):
+        errors = {}
+        if self.status == self.Status.HELD and self.date and self.date > timezone.localdate():
+            errors["date"] = _("A held activity cannot be dated in the future.")
+        if self.status == self.Status.CANCELLED and not self.cancel_reason.strip():
+            errors["cancel_reason"] = _("Say why the activity was cancelled.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class Attendance(models.Model):
+    activity = models.ForeignKey(
+        Activity, on_delete=models.PROTECT, related_name="attendances", verbose_name=_("activity")
+    )
+    member = models.ForeignKey(
+        Member, on_delete=models.PROTECT, related_name="attendances", verbose_name=_("member")
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["activity", "member"],
+                name="attendance_once_per_member",
+                violation_error_message=_("This member is already recorded as attending."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.member} @ {self.activity}"
+
+
+class LeaderPresence(models.Model):
+    """A leader who came to an activity (guests; not counted in person-times)."""
+
+    class Level(models.TextChoices):
+        FOUR_BODIES = "four_bodies", _("Four leading bodies, division level")
+        DEPARTMENT = "department", _("Department or township leader")
+        OTHER = "other", _("Other")
+
+    activity = models.ForeignKey(
+        Activity, on_delete=models.PROTECT, related_name="leaders", verbose_name=_("activity")
+    )
+    name = models.CharField(_("name"), max_length=50)
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    level = models.CharField(_("level"), max_length=12, choices=Level.choices)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("leader present")
+        verbose_name_plural = _("leaders present")
+        ordering = ["activity", "level", "pk"]
+
+    def __str__(self):
+        return f"{self.name}（{self.title}）" if self.title else self.name
+
+
+class Outcome(models.Model):
+    """What came of the work (履职成果); may stand alone, e.g. a member's own proposal."""
+
+    class Kind(models.TextChoices):
+        RESEARCH_REPORT = "research_report", _("Research report")
+        COLLECTIVE_PROPOSAL = "collective_proposal", _("Collective proposal")
+        PROPOSAL = "proposal", _("Proposal")
+        SUGGESTION = "suggestion", _("Suggestion")
+        OTHER = "other", _("Other")
+
+    class SubmittedTo(models.TextChoices):
+        CPPCC = "cppcc", _("CPPCC")
+        NPC = "npc", _("People's congress")
+        GOVERNMENT = "government", _("Government")
+        OTHER = "other", _("Other")
+
+    activity = models.ForeignKey(
+        Activity,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="outcomes",
+        verbose_name=_("activity"),
+    )
+    member = models.ForeignKey(
+        Member,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="outcomes",
+        verbose_name=_("author"),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=300)
+    submitted_to = models.CharField(
+        _("submitted to"), max_length=12, choices=SubmittedTo.choices, blank=True
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    is_key = models.BooleanField(_("key proposal"), default=False)
+    notes = models.TextField(_("notes"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("outcome")
+        verbose_name_plural = _("outcomes")
+        ordering = ["-year", "kind", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(year__gte=2000) & Q(year__lte=2100),
+                name="outcome_year_plausible",
+                violation_error_message=_("Enter a year between 2000 and 2100."),
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class Publicity(models.Model):
+    class Channel(models.TextChoices):
+        WEBSITE = "website", _("Portal website")
+        WECHAT_GROUP = "wechat_group", _("WeChat group")
+        MAGAZINE = "magazine", _("《福安工商联》 magazine")
+        OFFICIAL_ACCOUNT = "official_account", _("WeChat official account")
+        NEWSPAPER = "newspaper", _("Mindong Daily")
+        TV = "tv", _("Fu'an TV")
+        OTHER = "other", _("Other")
+
+    activity = models.ForeignKey(
+        Activity, on_delete=models.PROTECT, related_name="publicity", verbose_name=_("activity")
+    )
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    date = models.DateField(_("date"), null=True, blank=True)
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    link = models.URLField(_("link"), max_length=500, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("publicity")
+        verbose_name_plural = _("publicity")
+        ordering = ["activity", "date", "pk"]
+
+    def __str__(self):
+        return self.get_channel_display()
+
+
+class ActivityCounter(models.Model):
+    """The last 第N次 number given; one row, locked while a number is taken."""
+
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("activity counter")
+        verbose_name_plural = _("activity counter")
+
+    def __str__(self):
+        return str(self.last_number)

@@ -1,0 +1,157 @@
+"""Writes to groups, memberships and activities. Each records who made the change."""
+
+from django.db import transaction
+from django.db.models import F, Max
+from django.utils import timezone
+
+from activities.models import (
+    Activity,
+    ActivityCounter,
+    Attendance,
+    GroupMembership,
+    RotationGroup,
+)
+from members.models import Member
+
+
+def _as(obj, by):
+    obj._history_user = by
+    return obj
+
+
+def activity_number_next():
+    """Take the next 第N次 number. Call inside a transaction.
+
+    The UPDATE takes the counter row's lock first (on SQLite, the write lock), so two
+    concurrent saves queue here instead of reading the same number; the unique constraint on
+    Activity.number is the backstop. The counter also jumps past any number already used,
+    e.g. one typed into the admin for a historical activity.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("activity_number_next() must run inside transaction.atomic()")
+    updated = ActivityCounter.objects.filter(pk=1).update(last_number=F("last_number") + 1)
+    if not updated:
+        ActivityCounter.objects.create(pk=1, last_number=1)
+    counter = ActivityCounter.objects.select_for_update().get(pk=1)
+    highest = Activity.objects.aggregate(highest=Max("number"))["highest"] or 0
+    if counter.last_number <= highest:
+        counter.last_number = highest + 1
+        counter.save(update_fields=["last_number"])
+    return counter.last_number
+
+
+@transaction.atomic
+def activity_save(*, activity, by):
+    """Validate and save an activity; it takes its number when first recorded as held."""
+    if activity.pk is None and activity.created_by_id is None and by is not None:
+        activity.created_by = by
+    activity.full_clean(exclude=["number"])
+    if activity.status == Activity.Status.HELD and activity.number is None:
+        activity.number = activity_number_next()
+    _as(activity, by).save()
+    return activity
+
+
+@transaction.atomic
+def attendance_set(*, activity, members, by):
+    """Make the attendance list exactly `members`, touching only the rows that change."""
+    wanted = {m.pk for m in members}
+    current = dict(activity.attendances.values_list("member_id", "pk"))
+    for member_id in set(current) - wanted:
+        row = Attendance.objects.get(pk=current[member_id])
+        _as(row, by).delete()
+    for member_id in wanted - set(current):
+        _as(Attendance(activity=activity, member_id=member_id), by).save()
+    return activity
+
+
+@transaction.atomic
+def activity_archive(*, activity, by):
+    if activity.archived_at is None:
+        activity.archived_at = timezone.now()
+        _as(activity, by).save(update_fields=["archived_at", "updated_at"])
+    return activity
+
+
+@transaction.atomic
+def membership_end(*, member, by, on=None):
+    """End a member's current group membership (if any) on the given day."""
+    on = on or timezone.localdate()
+    current = (
+        GroupMembership.objects.select_for_update().filter(member=member, end_date__isnull=True)
+    ).first()
+    if current is None:
+        return None
+    current.end_date = max(on, current.start_date)
+    _as(current, by).save(update_fields=["end_date"])
+    return current
+
+
+@transaction.atomic
+def membership_assign(*, member, group, by, is_convener=False, start=None):
+    """Put a member in a group from `start` (today by default), ending their current one.
+
+    Moving within the same group only changes the convener flag.
+    """
+    start = start or timezone.localdate()
+    current = (
+        GroupMembership.objects.select_for_update()
+        .filter(member=member, end_date__isnull=True)
+        .first()
+    )
+    if current is not None and current.group_id == group.pk:
+        if current.is_convener != is_convener:
+            current.is_convener = is_convener
+            _as(current, by).full_clean()
+            current.save(update_fields=["is_convener"])
+        return current
+    if current is not None:
+        membership_end(member=member, by=by, on=start)
+    membership = GroupMembership(member=member, group=group, is_convener=is_convener, start_date=start)
+    membership.full_clean()
+    _as(membership, by).save()
+    return membership
+
+
+@transaction.atomic
+def member_archive(*, member, by, when=None):
+    """Archive a member who leaves: their history stays, their current group ends."""
+    if member.archived_at is None:
+        member.archived_at = when or timezone.now()
+        _as(member, by).save(update_fields=["archived_at", "updated_at"])
+        membership_end(member=member, by=by, on=timezone.localdate(member.archived_at))
+    return member
+
+
+@transaction.atomic
+def group_archive(*, group, by, when=None):
+    """Archive a group that is dissolved; its members' memberships end that day."""
+    if group.archived_at is None:
+        group.archived_at = when or timezone.now()
+        _as(group, by).save(update_fields=["archived_at", "updated_at"])
+        day = timezone.localdate(group.archived_at)
+        for membership in group.memberships.current().select_related("member"):
+            membership_end(member=membership.member, by=by, on=day)
+    return group
+
+
+def convened_groups(user):
+    """The groups a convener login may edit: where their member convenes today."""
+    if not user.is_authenticated or not user.member_id:
+        return RotationGroup.objects.none()
+    return RotationGroup.objects.filter(
+        memberships__member_id=user.member_id,
+        memberships__end_date__isnull=True,
+        memberships__is_convener=True,
+    )
+
+
+def member_group(member, on=None):
+    """The group a member belongs to on a day (today by default), or None."""
+    if isinstance(member, Member):
+        member = member.pk
+    on = on or timezone.localdate()
+    membership = (
+        GroupMembership.objects.on(on).filter(member_id=member).select_related("group").first()
+    )
+    return membership.group if membership else None

@@ -1,0 +1,55 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from members.models import Member, PublicOffice, User
+
+
+class PublicOfficeInline(admin.TabularInline):
+    model = PublicOffice
+    extra = 0
+
+
+class ArchivedFilter(admin.SimpleListFilter):
+    title = _("status")
+    parameter_name = "archived"
+
+    def lookups(self, request, model_admin):
+        return [("no", _("Active")), ("yes", _("Archived"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "no":
+            return queryset.filter(archived_at__isnull=True)
+        if self.value() == "yes":
+            return queryset.filter(archived_at__isnull=False)
+        return queryset
+
+
+@admin.register(Member)
+class MemberAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "role", "company", "industry", "township", "mobile", "archived_at"]
+    list_filter = [ArchivedFilter, "role", "gender", "term", "industry", "township", "offices__kind"]
+    search_fields = ["name", "company", "mobile", "pinyin_key"]
+    inlines = [PublicOfficeInline]
+    actions = None  # no bulk delete: people are archived, not deleted
+
+
+@admin.register(PublicOffice)
+class PublicOfficeAdmin(SimpleHistoryAdmin):
+    list_display = ["member", "kind", "level", "term"]
+    list_filter = ["kind", "level"]
+    search_fields = ["member__name", "term"]
+    autocomplete_fields = ["member"]
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    list_display = ["username", "role", "member", "first_name", "is_active", "last_login"]
+    list_filter = ["role", "is_active", "is_staff", "is_superuser"]
+    search_fields = ["username", "first_name", "last_name", "email", "member__name"]
+    autocomplete_fields = ["member"]
+    fieldsets = DjangoUserAdmin.fieldsets + ((_("Role"), {"fields": ["role", "member"]}),)
+    add_fieldsets = DjangoUserAdmin.add_fieldsets + (
+        (_("Role"), {"fields": ["role", "member"]}),
+    )

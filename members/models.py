@@ -1,0 +1,228 @@
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models import Case, IntegerField, Q, Value, When
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from members.sorting import pinyin_key, stroke_key
+from members.validators import normalize_mobile, validate_mainland_mobile
+
+
+class Role(models.TextChoices):
+    """What a login may do in the product (not a person's federation role)."""
+
+    STAFF = "staff", _("Federation staff")
+    LEADERSHIP = "leadership", _("Leadership")
+    CONVENER = "convener", _("Convener")
+    MEMBER = "member", _("Committee member")
+
+
+class FederationRole(models.TextChoices):
+    CHAIR = "chair", _("Chair")
+    VICE_CHAIR = "vice_chair", _("Part-time vice-chair")
+    VICE_PRESIDENT = "vice_president", _("Vice-president")
+    STANDING = "standing", _("Standing executive")
+    EXECUTIVE = "executive", _("Executive")
+
+    @classmethod
+    def rank(cls, value):
+        return list(cls.values).index(value)
+
+    @classmethod
+    def convener_roles(cls):
+        return (cls.VICE_CHAIR, cls.VICE_PRESIDENT)
+
+
+class Gender(models.TextChoices):
+    MALE = "M", _("Male")
+    FEMALE = "F", _("Female")
+
+
+class MemberQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(archived_at__isnull=True)
+
+    def archived(self):
+        return self.filter(archived_at__isnull=False)
+
+    def with_role_rank(self):
+        return self.annotate(
+            role_rank=Case(
+                *[When(role=value, then=Value(i)) for i, value in enumerate(FederationRole.values)],
+                default=Value(len(FederationRole.values)),
+                output_field=IntegerField(),
+            )
+        )
+
+    def by_role(self):
+        """The order of the federation's own lists: chair first, then by rank and strokes."""
+        return self.with_role_rank().order_by("role_rank", "stroke_key", "pk")
+
+    def by_pinyin(self):
+        return self.order_by("pinyin_key", "pk")
+
+    def by_strokes(self):
+        return self.order_by("stroke_key", "pk")
+
+    def search(self, text):
+        text = (text or "").strip()
+        if not text:
+            return self
+        return self.filter(
+            Q(name__icontains=text)
+            | Q(company__icontains=text)
+            | Q(mobile__contains=normalize_mobile(text) or text)
+            | Q(pinyin_key__icontains=text.lower())
+        )
+
+    def standing(self):
+        return self.filter(role=FederationRole.STANDING)
+
+
+class Member(models.Model):
+    """A person on the executive committee (执委会成员). Names are not unique; mobiles are."""
+
+    name = models.CharField(_("name"), max_length=50)
+    gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices, blank=True)
+    company = models.CharField(_("company"), max_length=200, blank=True)
+    position = models.CharField(_("position in company"), max_length=100, blank=True)
+    industry = models.CharField(_("industry"), max_length=100, blank=True)
+    township = models.CharField(_("township / region"), max_length=100, blank=True)
+    mobile = models.CharField(
+        _("mobile"),
+        max_length=11,
+        blank=True,
+        validators=[validate_mainland_mobile],
+        help_text=_("Mainland China mobile, 11 digits."),
+    )
+    email = models.EmailField(_("email"), blank=True)
+    role = models.CharField(
+        _("federation role"),
+        max_length=20,
+        choices=FederationRole.choices,
+        default=FederationRole.STANDING,
+    )
+    term = models.PositiveSmallIntegerField(
+        _("term"), null=True, blank=True, help_text=_("The federation's term (届), e.g. 14.")
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    archived_at = models.DateTimeField(_("archived at"), null=True, blank=True)
+    pinyin_key = models.CharField(max_length=255, editable=False, db_index=True, default="")
+    stroke_key = models.CharField(max_length=255, editable=False, db_index=True, default="")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords()
+    objects = MemberQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("member")
+        verbose_name_plural = _("members")
+        ordering = ["stroke_key", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mobile"],
+                condition=~Q(mobile=""),
+                name="member_mobile_unique_when_given",
+                violation_error_message=_("Another member already has this mobile number."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_archived(self):
+        return self.archived_at is not None
+
+    def clean(self):
+        self.name = " ".join((self.name or "").split())
+        self.mobile = normalize_mobile(self.mobile)
+
+    def save(self, *args, **kwargs):
+        self.mobile = normalize_mobile(self.mobile)
+        self.pinyin_key = pinyin_key(self.name)
+        self.stroke_key = stroke_key(self.name)
+        super().save(*args, **kwargs)
+
+
+class PublicOffice(models.Model):
+    """A seat as people's-congress deputy (人大代表) or CPPCC member (政协委员)."""
+
+    class Kind(models.TextChoices):
+        DEPUTY = "npc", _("People's congress deputy")
+        CPPCC = "cppcc", _("CPPCC member")
+
+    class Level(models.TextChoices):
+        NATIONAL = "national", _("National")
+        PROVINCIAL = "provincial", _("Provincial")
+        PREFECTURE = "prefecture", _("Prefecture city (Ningde)")
+        COUNTY = "county", _("County-level city (Fu'an)")
+        TOWNSHIP = "township", _("Township")
+
+    member = models.ForeignKey(
+        Member, on_delete=models.CASCADE, related_name="offices", verbose_name=_("member")
+    )
+    kind = models.CharField(_("office"), max_length=10, choices=Kind.choices)
+    level = models.CharField(_("level"), max_length=12, choices=Level.choices)
+    term = models.CharField(_("term"), max_length=50, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("public office")
+        verbose_name_plural = _("public offices")
+        ordering = ["kind", "level"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "kind", "level"],
+                name="public_office_unique_per_member",
+                violation_error_message=_("This member already holds this office at this level."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_level_display()}{self.get_kind_display()}"
+
+
+class User(AbstractUser):
+    """A login. Conveners and members are tied to their person on the roster."""
+
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.MEMBER)
+    member = models.OneToOneField(
+        Member,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="user",
+        verbose_name=_("member"),
+    )
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(role__in=["staff", "leadership"]) | Q(member__isnull=False),
+                name="user_convener_or_member_linked",
+                violation_error_message=_("Conveners and members must be linked to a member."),
+            )
+        ]
+
+    def __str__(self):
+        full = self.get_full_name()
+        return full or (self.member.name if self.member_id else self.username)
+
+    @property
+    def display_name(self):
+        return str(self)
+
+    @property
+    def is_office_staff(self):
+        return self.is_active and (self.is_superuser or self.role == Role.STAFF)
+
+    @property
+    def can_read_all(self):
+        """Staff and leadership see every group's records."""
+        return self.is_office_staff or (self.is_active and self.role == Role.LEADERSHIP)
