@@ -8,6 +8,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("activities.urls")),
     path("", include("members.urls")),
+    path("", include("activities.roster_urls")),
     path("", include("reports.urls")),
 ]
 

@@ -1,0 +1,5 @@
+"""Roster import and export pages, mounted under /members/."""
+
+app_name = "roster"
+
+urlpatterns = []
