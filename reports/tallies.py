@@ -1,0 +1,801 @@
+"""The year-end tallies, computed once: a period in, plain data out.
+
+Every figure comes from SQL aggregates over ``Activity.objects.counted()`` (held, approved, not
+archived) in the period, so the number of queries is the same for ten activities or ten
+thousand. The web page, the workbook and the ``export_report`` command only render a
+:class:`Report`; they never count anything themselves.
+
+Rules the issue left open, decided here:
+
+* Person-times (参与人次) = attendance rows + ``other_participants``; leaders present are guests
+  and are listed apart, not counted.
+* The members a period expects (应参与成员) are those who belonged to a group in scope at some
+  time in the period, plus anyone who attended a counted activity; a member archived before the
+  period starts is therefore not expected, one archived during it is.
+* A member who moved groups counts in each group they belonged to during the period; in the
+  by-group participation a member took part "for" a group when they attended an activity held
+  while they were in that group.
+* The yearly obligation (年度义务) binds standing executives (常执委): for each calendar year the
+  period touches and in which the member belonged to a group, they attended at least one counted
+  activity (of any group) in that part of the year.
+* Outcomes linked to an activity count by the activity's date; a standalone outcome is dated
+  only by its year, so it counts in every period that overlaps that year (the calendar years
+  therefore add up to any period made of whole years).
+* A convener's report covers the groups they convene: those groups' activities, members and
+  outcomes (standalone outcomes by members of those groups).
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
+from django.utils.translation import gettext_lazy as _
+
+from activities.models import (
+    Activity,
+    Attendance,
+    GroupMembership,
+    LeaderPresence,
+    Outcome,
+    Publicity,
+    RotationGroup,
+    Theme,
+)
+from members.models import FederationRole, Member, PublicOffice
+
+FIRST_YEAR = 2000
+LAST_YEAR = 2100
+
+
+class PeriodError(ValueError):
+    """A period that cannot be reported on; the message is for the user."""
+
+
+@dataclass(frozen=True)
+class Period:
+    start: datetime.date
+    end: datetime.date
+
+    def __post_init__(self):
+        for day in (self.start, self.end):
+            if not FIRST_YEAR <= day.year <= LAST_YEAR:
+                raise PeriodError(
+                    _("Choose dates between %(first)s and %(last)s.")
+                    % {"first": FIRST_YEAR, "last": LAST_YEAR}
+                )
+        if self.start > self.end:
+            raise PeriodError(_("The start of the period must not be after its end."))
+
+    @classmethod
+    def for_year(cls, year):
+        if not FIRST_YEAR <= year <= LAST_YEAR:
+            raise PeriodError(
+                _("Choose a year between %(first)s and %(last)s.")
+                % {"first": FIRST_YEAR, "last": LAST_YEAR}
+            )
+        return cls(datetime.date(year, 1, 1), datetime.date(year, 12, 31))
+
+    @property
+    def year(self):
+        """The calendar year when the period is exactly one, else None."""
+        if (
+            self.start.year == self.end.year
+            and (self.start.month, self.start.day) == (1, 1)
+            and (self.end.month, self.end.day) == (12, 31)
+        ):
+            return self.start.year
+        return None
+
+    @property
+    def years(self):
+        return range(self.start.year, self.end.year + 1)
+
+    def months(self):
+        """(year, month) for every month the period touches, in order."""
+        year, month = self.start.year, self.start.month
+        while (year, month) <= (self.end.year, self.end.month):
+            yield year, month
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+
+    def part_of_year(self, year):
+        """The part of a calendar year inside the period, as (first day, last day)."""
+        return (
+            max(self.start, datetime.date(year, 1, 1)),
+            min(self.end, datetime.date(year, 12, 31)),
+        )
+
+    @property
+    def label(self):
+        if self.year:
+            return _("%(year)s (whole year)") % {"year": self.year}
+        return _("%(start)s to %(end)s") % {
+            "start": chinese_date(self.start),
+            "end": chinese_date(self.end),
+        }
+
+    @property
+    def slug(self):
+        """For file names: 2018, or 2017-11-01_2019-07-31."""
+        if self.year:
+            return str(self.year)
+        return f"{self.start.isoformat()}_{self.end.isoformat()}"
+
+
+def group_label(number, name):
+    return _("Group %(number)s · %(name)s") % {"number": number, "name": name}
+
+
+def chinese_date(day):
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def rate(part, whole):
+    """A share between 0 and 1, or None when there is nothing to divide by."""
+    return part / whole if whole else None
+
+
+@dataclass(frozen=True)
+class Tally:
+    """Activities and person-times under one heading (a theme, a group, a month)."""
+
+    key: object
+    label: str
+    activities: int = 0
+    person_times: int = 0
+    share: float | None = None
+
+
+@dataclass(frozen=True)
+class GroupTally:
+    number: int
+    name: str
+    activities: int = 0
+    person_times: int = 0
+    members: int = 0
+    participants: int = 0
+
+    @property
+    def label(self):
+        return group_label(self.number, self.name)
+
+    @property
+    def participation(self):
+        return rate(self.participants, self.members)
+
+
+@dataclass(frozen=True)
+class LeaderRow:
+    activity_id: int
+    name: str
+    title: str
+    level: str
+
+    @property
+    def level_label(self):
+        return LeaderPresence.Level(self.level).label
+
+    def __str__(self):
+        return f"{self.name}（{self.title}）" if self.title else self.name
+
+
+@dataclass(frozen=True)
+class ActivityRow:
+    pk: int
+    number: int
+    date: datetime.date
+    group_number: int
+    group_name: str
+    theme: str
+    title: str
+    place: str
+    host_enterprise: str
+    attendees: int
+    other_participants: int
+    leaders: tuple = ()
+    outcomes: tuple = ()
+    channels: tuple = ()
+
+    @property
+    def person_times(self):
+        return self.attendees + self.other_participants
+
+    @property
+    def theme_label(self):
+        return Theme(self.theme).label
+
+    @property
+    def group_label(self):
+        return group_label(self.group_number, self.group_name)
+
+    @property
+    def four_bodies_leaders(self):
+        return [x for x in self.leaders if x.level == LeaderPresence.Level.FOUR_BODIES]
+
+    @property
+    def department_leaders(self):
+        return [x for x in self.leaders if x.level == LeaderPresence.Level.DEPARTMENT]
+
+    @property
+    def other_leaders(self):
+        return [x for x in self.leaders if x.level == LeaderPresence.Level.OTHER]
+
+    @property
+    def channel_labels(self):
+        return [Publicity.Channel(c).label for c in self.channels]
+
+
+@dataclass(frozen=True)
+class MemberRow:
+    pk: int
+    name: str
+    role: str
+    groups: tuple
+    is_deputy: bool
+    is_cppcc: bool
+    is_archived: bool
+    attended: int
+    activity_ids: frozenset
+    obligation_met: bool | None
+
+    @property
+    def role_label(self):
+        return FederationRole(self.role).label
+
+    @property
+    def offices_label(self):
+        labels = []
+        if self.is_deputy:
+            labels.append(str(PublicOffice.Kind.DEPUTY.label))
+        if self.is_cppcc:
+            labels.append(str(PublicOffice.Kind.CPPCC.label))
+        return "、".join(labels)
+
+    @property
+    def groups_label(self):
+        return " → ".join(self.groups)
+
+
+@dataclass(frozen=True)
+class Participation:
+    """How many of some members took part at least once."""
+
+    key: object
+    label: str
+    members: int
+    participants: int
+
+    @property
+    def rate(self):
+        return rate(self.participants, self.members)
+
+
+@dataclass(frozen=True)
+class OutcomeRow:
+    year: int
+    kind: str
+    submitted_to: str
+    is_key: bool
+    title: str
+    activity_number: int | None
+    author: str
+
+    @property
+    def kind_label(self):
+        return Outcome.Kind(self.kind).label
+
+    @property
+    def submitted_to_label(self):
+        return Outcome.SubmittedTo(self.submitted_to).label if self.submitted_to else ""
+
+
+@dataclass(frozen=True)
+class OutcomeSummaryRow:
+    year: int
+    submitted_to: str
+    kind: str
+    count: int
+    key_count: int
+
+    @property
+    def kind_label(self):
+        return Outcome.Kind(self.kind).label
+
+    @property
+    def submitted_to_label(self):
+        return Outcome.SubmittedTo(self.submitted_to).label if self.submitted_to else ""
+
+
+@dataclass(frozen=True)
+class ChannelTally:
+    channel: str
+    items: int
+    activities: int
+
+    @property
+    def label(self):
+        return Publicity.Channel(self.channel).label
+
+
+@dataclass
+class Report:
+    period: Period
+    scope: tuple  # the (number, name) of each group a convener's report covers; () means all
+    activity_count: int
+    person_times: int
+    attendances: int
+    other_participants: int
+    with_four_bodies: int
+    with_department: int
+    department_presences: int
+    themes: list
+    groups: list
+    months: list
+    activities: list
+    leaders: list
+    members: list
+    outcomes: list
+    outcome_summary: list
+    channels: list = field(default_factory=list)
+    generated_at: datetime.datetime | None = None
+
+    @property
+    def is_scoped(self):
+        return bool(self.scope)
+
+    @property
+    def scope_label(self):
+        if not self.scope:
+            return _("All rotation groups")
+        return "、".join(str(group_label(n, name)) for n, name in self.scope)
+
+    @cached_property
+    def four_bodies_activities(self):
+        return [a for a in self.activities if a.four_bodies_leaders]
+
+    @cached_property
+    def participants(self):
+        return sum(1 for m in self.members if m.attended)
+
+    @property
+    def participation(self):
+        return rate(self.participants, len(self.members))
+
+    @cached_property
+    def by_role(self):
+        rows = []
+        for role in FederationRole:
+            members = [m for m in self.members if m.role == role]
+            rows.append(
+                Participation(
+                    role.value, role.label, len(members), sum(1 for m in members if m.attended)
+                )
+            )
+        return rows
+
+    @cached_property
+    def by_office(self):
+        deputies = [m for m in self.members if m.is_deputy]
+        cppcc = [m for m in self.members if m.is_cppcc]
+        return [
+            Participation(
+                PublicOffice.Kind.DEPUTY.value,
+                PublicOffice.Kind.DEPUTY.label,
+                len(deputies),
+                sum(1 for m in deputies if m.attended),
+            ),
+            Participation(
+                PublicOffice.Kind.CPPCC.value,
+                PublicOffice.Kind.CPPCC.label,
+                len(cppcc),
+                sum(1 for m in cppcc if m.attended),
+            ),
+        ]
+
+    @cached_property
+    def standing_obligation(self):
+        """Standing executives expected, and how many met the yearly obligation."""
+        standing = [m for m in self.members if m.obligation_met is not None]
+        return Participation(
+            FederationRole.STANDING.value,
+            _("Standing executives who met the yearly obligation"),
+            len(standing),
+            sum(1 for m in standing if m.obligation_met),
+        )
+
+    @cached_property
+    def standing_missing(self):
+        return [m for m in self.members if m.obligation_met is False]
+
+    @cached_property
+    def outcome_kinds(self):
+        """Outcomes by kind (all kinds, zeros shown) with their key proposals."""
+        counts = defaultdict(lambda: [0, 0])
+        for row in self.outcome_summary:
+            counts[row.kind][0] += row.count
+            counts[row.kind][1] += row.key_count
+        return [(kind, kind.label, *counts[kind.value]) for kind in Outcome.Kind]
+
+    @property
+    def key_outcomes(self):
+        return sum(row.key_count for row in self.outcome_summary)
+
+
+def _attendee_count():
+    per_activity = (
+        Attendance.objects.filter(activity=OuterRef("pk"))
+        .order_by()
+        .values("activity")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(per_activity, output_field=IntegerField()), Value(0))
+
+
+def _person_times():
+    return Sum(F("attendee_count") + F("other_participants"))
+
+
+def _leaders_of(level):
+    return Exists(LeaderPresence.objects.filter(activity=OuterRef("pk"), level=level))
+
+
+def tally(period, groups=None, *, now=None):
+    """Everything the report shows for a period; ``groups`` limits it to those groups."""
+    group_ids = None if groups is None else [g.pk for g in groups]
+
+    counted = Activity.objects.counted().in_period(period.start, period.end)
+    if group_ids is not None:
+        counted = counted.filter(group_id__in=group_ids)
+    counted = counted.order_by()
+    counted_ids = counted.values("pk")
+    with_counts = counted.annotate(attendee_count=_attendee_count())
+
+    overview = with_counts.annotate(
+        has_four_bodies=_leaders_of(LeaderPresence.Level.FOUR_BODIES),
+        has_department=_leaders_of(LeaderPresence.Level.DEPARTMENT),
+    ).aggregate(
+        activities=Count("pk"),
+        person_times=Coalesce(_person_times(), 0),
+        attendances=Coalesce(Sum("attendee_count"), 0),
+        others=Coalesce(Sum("other_participants"), 0),
+        with_four_bodies=Count("pk", filter=Q(has_four_bodies=True)),
+        with_department=Count("pk", filter=Q(has_department=True)),
+    )
+    department_presences = LeaderPresence.objects.filter(
+        activity__in=counted_ids, level=LeaderPresence.Level.DEPARTMENT
+    ).count()
+
+    themes = _by_theme(with_counts, overview["activities"])
+    months = _by_month(with_counts, period)
+    activities, leaders = _activities(with_counts, counted_ids)
+    memberships = _memberships_in(period, group_ids)
+    members = _members(period, counted_ids, memberships)
+    groups_rows = _by_group(with_counts, counted_ids, memberships, period, group_ids)
+    outcomes, outcome_summary = _outcomes(period, counted_ids, group_ids)
+    channels = _channels(counted_ids)
+
+    scope = ()
+    if group_ids is not None:
+        scope = tuple((g.number, g.name) for g in sorted(groups, key=lambda g: g.number))
+    return Report(
+        period=period,
+        scope=scope,
+        activity_count=overview["activities"],
+        person_times=overview["person_times"],
+        attendances=overview["attendances"],
+        other_participants=overview["others"],
+        with_four_bodies=overview["with_four_bodies"],
+        with_department=overview["with_department"],
+        department_presences=department_presences,
+        themes=themes,
+        groups=groups_rows,
+        months=months,
+        activities=activities,
+        leaders=leaders,
+        members=members,
+        outcomes=outcomes,
+        outcome_summary=outcome_summary,
+        channels=channels,
+        generated_at=now,
+    )
+
+
+def _by_theme(with_counts, total):
+    found = {
+        row["theme"]: row
+        for row in with_counts.values("theme").annotate(
+            activities=Count("pk"), person_times=Coalesce(_person_times(), 0)
+        )
+    }
+    rows = []
+    for theme in Theme:
+        row = found.get(theme.value, {"activities": 0, "person_times": 0})
+        rows.append(
+            Tally(
+                theme.value,
+                theme.label,
+                row["activities"],
+                row["person_times"],
+                rate(row["activities"], total),
+            )
+        )
+    return rows
+
+
+def _by_month(with_counts, period):
+    found = {
+        (row["y"], row["m"]): row
+        for row in with_counts.annotate(y=ExtractYear("date"), m=ExtractMonth("date"))
+        .values("y", "m")
+        .annotate(activities=Count("pk"), person_times=Coalesce(_person_times(), 0))
+    }
+    rows = []
+    for year, month in period.months():
+        row = found.get((year, month), {"activities": 0, "person_times": 0})
+        rows.append(
+            Tally(
+                (year, month),
+                f"{year}年{month}月",
+                row["activities"],
+                row["person_times"],
+            )
+        )
+    return rows
+
+
+def _activities(with_counts, counted_ids):
+    leaders_by_activity = defaultdict(list)
+    leaders = []
+    for row in (
+        LeaderPresence.objects.filter(activity__in=counted_ids)
+        .order_by("activity__date", "activity__number", "level", "pk")
+        .values_list("activity_id", "name", "title", "level")
+    ):
+        leader = LeaderRow(*row)
+        leaders.append(leader)
+        leaders_by_activity[leader.activity_id].append(leader)
+
+    outcomes_by_activity = defaultdict(list)
+    for activity_id, title in (
+        Outcome.objects.filter(activity__in=counted_ids)
+        .order_by("pk")
+        .values_list("activity_id", "title")
+    ):
+        outcomes_by_activity[activity_id].append(title)
+
+    channels_by_activity = defaultdict(list)
+    order = {c: i for i, c in enumerate(Publicity.Channel.values)}
+    for activity_id, channel in (
+        Publicity.objects.filter(activity__in=counted_ids)
+        .order_by()
+        .values_list("activity_id", "channel")
+        .distinct()
+    ):
+        channels_by_activity[activity_id].append(channel)
+
+    rows = []
+    for a in with_counts.order_by("date", "number").values(
+        "pk",
+        "number",
+        "date",
+        "group__number",
+        "group__name",
+        "theme",
+        "title",
+        "place",
+        "host_enterprise",
+        "attendee_count",
+        "other_participants",
+    ):
+        rows.append(
+            ActivityRow(
+                pk=a["pk"],
+                number=a["number"],
+                date=a["date"],
+                group_number=a["group__number"],
+                group_name=a["group__name"],
+                theme=a["theme"],
+                title=a["title"],
+                place=a["place"],
+                host_enterprise=a["host_enterprise"],
+                attendees=a["attendee_count"],
+                other_participants=a["other_participants"],
+                leaders=tuple(leaders_by_activity[a["pk"]]),
+                outcomes=tuple(outcomes_by_activity[a["pk"]]),
+                channels=tuple(sorted(channels_by_activity[a["pk"]], key=order.get)),
+            )
+        )
+    return rows, leaders
+
+
+FAR_FUTURE = datetime.date(9999, 12, 31)
+
+
+def _memberships_in(period, group_ids):
+    """Group memberships in force at some time in the period (an end date is exclusive)."""
+    memberships = GroupMembership.objects.filter(start_date__lte=period.end).filter(
+        Q(end_date__isnull=True) | Q(end_date__gt=period.start)
+    )
+    if group_ids is not None:
+        memberships = memberships.filter(group_id__in=group_ids)
+    return memberships.order_by()
+
+
+def _members(period, counted_ids, memberships):
+    attended_count = (
+        Attendance.objects.filter(member=OuterRef("pk"), activity__in=counted_ids)
+        .order_by()
+        .values("member")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    in_scope = Member.objects.filter(
+        Q(pk__in=memberships.values("member_id"))
+        | Q(pk__in=Attendance.objects.filter(activity__in=counted_ids).values("member_id"))
+    )
+    member_values = (
+        in_scope.annotate(
+            attended=Coalesce(Subquery(attended_count, output_field=IntegerField()), Value(0)),
+            is_deputy=Exists(
+                PublicOffice.objects.filter(member=OuterRef("pk"), kind=PublicOffice.Kind.DEPUTY)
+            ),
+            is_cppcc=Exists(
+                PublicOffice.objects.filter(member=OuterRef("pk"), kind=PublicOffice.Kind.CPPCC)
+            ),
+        )
+        .by_role()
+        .values("pk", "name", "role", "archived_at", "attended", "is_deputy", "is_cppcc")
+    )
+
+    pairs = defaultdict(set)
+    for member_id, activity_id in Attendance.objects.filter(activity__in=counted_ids).values_list(
+        "member_id", "activity_id"
+    ):
+        pairs[member_id].add(activity_id)
+
+    # The obligation is the member's own: attendance at any group's counted activity counts.
+    all_counted = Activity.objects.counted().in_period(period.start, period.end).values("pk")
+    years_attended = defaultdict(set)
+    for member_id, year in (
+        Attendance.objects.filter(activity__in=all_counted, member__role=FederationRole.STANDING)
+        .annotate(year=ExtractYear("activity__date"))
+        .order_by()
+        .values_list("member_id", "year")
+        .distinct()
+    ):
+        years_attended[member_id].add(year)
+
+    groups_of = defaultdict(list)
+    years_expected = defaultdict(set)
+    for m in memberships.order_by("start_date", "group__number").values(
+        "member_id", "group__number", "group__name", "start_date", "end_date"
+    ):
+        label = str(group_label(m["group__number"], m["group__name"]))
+        if label not in groups_of[m["member_id"]]:
+            groups_of[m["member_id"]].append(label)
+        for year in period.years:
+            first, last = period.part_of_year(year)
+            if m["start_date"] <= last and (m["end_date"] is None or m["end_date"] > first):
+                years_expected[m["member_id"]].add(year)
+
+    rows = []
+    for m in member_values:
+        obligation = None
+        if m["role"] == FederationRole.STANDING:
+            # A standing member who only attended (no group on record) is held to those years.
+            expected = years_expected[m["pk"]] or years_attended[m["pk"]]
+            obligation = bool(expected) and expected <= years_attended[m["pk"]]
+        rows.append(
+            MemberRow(
+                pk=m["pk"],
+                name=m["name"],
+                role=m["role"],
+                groups=tuple(groups_of[m["pk"]]),
+                is_deputy=m["is_deputy"],
+                is_cppcc=m["is_cppcc"],
+                is_archived=m["archived_at"] is not None,
+                attended=m["attended"],
+                activity_ids=frozenset(pairs[m["pk"]]),
+                obligation_met=obligation,
+            )
+        )
+    return rows
+
+
+def _by_group(with_counts, counted_ids, memberships, period, group_ids):
+    held = {
+        row["group_id"]: row
+        for row in with_counts.values("group_id").annotate(
+            activities=Count("pk"), person_times=Coalesce(_person_times(), 0)
+        )
+    }
+    took_part = Attendance.objects.filter(
+        member_id=OuterRef("member_id"),
+        activity__in=counted_ids,
+        activity__date__gte=OuterRef("start_date"),
+        activity__date__lt=OuterRef("until"),
+    )
+    people = {
+        row["group_id"]: row
+        for row in memberships.annotate(
+            until=Coalesce("end_date", Value(FAR_FUTURE)), took_part=Exists(took_part)
+        )
+        .values("group_id")
+        .annotate(
+            members=Count("member_id", distinct=True),
+            participants=Count("member_id", distinct=True, filter=Q(took_part=True)),
+        )
+    }
+    groups = RotationGroup.objects.filter(
+        Q(archived_at__isnull=True)
+        | Q(archived_at__date__gte=period.start)
+        | Q(pk__in=with_counts.values("group_id"))
+    )
+    if group_ids is not None:
+        groups = groups.filter(pk__in=group_ids)
+    rows = []
+    for group in groups.order_by("number").values("pk", "number", "name"):
+        h = held.get(group["pk"], {})
+        p = people.get(group["pk"], {})
+        rows.append(
+            GroupTally(
+                number=group["number"],
+                name=group["name"],
+                activities=h.get("activities", 0),
+                person_times=h.get("person_times", 0),
+                members=p.get("members", 0),
+                participants=p.get("participants", 0),
+            )
+        )
+    return rows
+
+
+def _outcomes(period, counted_ids, group_ids):
+    standalone = Q(activity__isnull=True, year__gte=period.start.year, year__lte=period.end.year)
+    if group_ids is not None:
+        standalone &= Q(member__in=_memberships_in(period, group_ids).values("member_id"))
+    outcomes = Outcome.objects.filter(Q(activity__in=counted_ids) | standalone).order_by()
+    summary = [
+        OutcomeSummaryRow(
+            row["year"], row["submitted_to"], row["kind"], row["count"], row["key_count"]
+        )
+        for row in outcomes.values("year", "submitted_to", "kind")
+        .annotate(count=Count("pk"), key_count=Count("pk", filter=Q(is_key=True)))
+        .order_by("year", "submitted_to", "kind")
+    ]
+    rows = [
+        OutcomeRow(
+            year=o["year"],
+            kind=o["kind"],
+            submitted_to=o["submitted_to"],
+            is_key=o["is_key"],
+            title=o["title"],
+            activity_number=o["activity__number"],
+            author=o["member__name"] or "",
+        )
+        for o in outcomes.order_by("year", "kind", "-is_key", "pk").values(
+            "year", "kind", "submitted_to", "is_key", "title", "activity__number", "member__name"
+        )
+    ]
+    return rows, summary
+
+
+def _channels(counted_ids):
+    found = {
+        row["channel"]: row
+        for row in Publicity.objects.filter(activity__in=counted_ids)
+        .order_by()
+        .values("channel")
+        .annotate(items=Count("pk"), activities=Count("activity", distinct=True))
+    }
+    return [
+        ChannelTally(
+            channel.value,
+            found.get(channel.value, {}).get("items", 0),
+            found.get(channel.value, {}).get("activities", 0),
+        )
+        for channel in Publicity.Channel
+    ]
