@@ -1,3 +1,20 @@
+from django.urls import path
+
+from reports import views
+
 app_name = "reports"
 
-urlpatterns = []
+urlpatterns = [
+    path("reports/", views.ReportPeriodView.as_view(), name="report_period"),
+    path(
+        "reports/export.xlsx",
+        views.ReportPeriodExportView.as_view(),
+        name="report_period_export",
+    ),
+    path("reports/<int:year>/", views.ReportYearView.as_view(), name="report_year"),
+    path(
+        "reports/<int:year>/export.xlsx",
+        views.ReportYearExportView.as_view(),
+        name="report_year_export",
+    ),
+]

@@ -1,0 +1,554 @@
+"""The leadership's workbook: a :class:`~reports.tallies.Report` rendered with openpyxl.
+
+The workbook is written in write-only mode (rows stream to the file; memory stays flat for ten
+years of data) and always in Simplified Chinese: it is the office's document, whatever language
+the person downloading it reads the site in.
+
+Rules for every cell:
+
+* Text from users is never a formula: openpyxl turns a string starting with ``=`` into one
+  (and ``#N/A`` and friends into error cells), so such a cell is forced back to text
+  (``data_type = "s"``); ``+``, ``-`` and ``@`` are already text in openpyxl and stay so.
+* Control characters, which xlsx cannot hold, are removed.
+* Figures are written as values, never formulas, so what openpyxl or any reader sees without
+  recalculating is the report's number.
+"""
+
+import io
+import unicodedata
+
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
+from openpyxl.chart import BarChart, Reference
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+WORKBOOK_LANGUAGE = "zh-hans"
+
+HEADER_ROW = 3  # row 1: the sheet's title, row 2: the period and scope
+NUMBER_FORMAT_ACTIVITY = '"第"0"次"'
+NUMBER_FORMAT_PERCENT = "0.0%"
+NUMBER_FORMAT_DATE = "yyyy-mm-dd"
+MIN_WIDTH, MAX_WIDTH = 6, 60
+
+_thin = Side(style="thin", color="999999")
+_HEADER_FONT = Font(bold=True)
+_HEADER_FILL = PatternFill("solid", fgColor="F2DCDB")
+_HEADER_BORDER = Border(top=_thin, bottom=_thin, left=_thin, right=_thin)
+_HEADER_ALIGNMENT = Alignment(horizontal="center", vertical="center", wrap_text=True)
+_TITLE_FONT = Font(bold=True, size=14)
+_TOTAL_FONT = Font(bold=True)
+
+
+def clean_text(value):
+    """A string xlsx can hold: control characters removed, at most 32,767 characters."""
+    return ILLEGAL_CHARACTERS_RE.sub("", str(value))[:32767]
+
+
+def display_width(text):
+    """Columns a text needs: a Chinese character is about two Latin ones wide."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in str(text))
+
+
+class Percent(float):
+    """A share between 0 and 1, shown as a percentage."""
+
+
+class ActivityNumber(int):
+    """第N次, kept a number so it sorts and filters as one."""
+
+
+class Total:
+    """Marks a row as a totals row (bold)."""
+
+    def __init__(self, values):
+        self.values = values
+
+
+def _cell_value(ws, value, *, bold=False):
+    """One cell for a write-only row: a plain value where possible (fast), a styled cell else."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        value = _("Yes") if value else _("No")
+    if isinstance(value, Percent):
+        cell = WriteOnlyCell(ws, value=float(value))
+        cell.number_format = NUMBER_FORMAT_PERCENT
+    elif isinstance(value, ActivityNumber):
+        cell = WriteOnlyCell(ws, value=int(value))
+        cell.number_format = NUMBER_FORMAT_ACTIVITY
+    elif isinstance(value, int | float):
+        if not bold:
+            return value
+        cell = WriteOnlyCell(ws, value=value)
+    elif hasattr(value, "isoformat"):
+        cell = WriteOnlyCell(ws, value=value)
+        cell.number_format = NUMBER_FORMAT_DATE
+    else:
+        text = clean_text(value)
+        if not bold and not (text.startswith("=") or text in ERROR_CODES):
+            return text  # openpyxl stores any other string as text
+        cell = WriteOnlyCell(ws, value=text)
+        cell.data_type = "s"
+    if bold:
+        cell.font = _TOTAL_FONT
+    return cell
+
+
+class SheetWriter:
+    """A write-only sheet: title, period line, one bold frozen header row, then rows.
+
+    Column widths must be known before the first row in write-only mode, so rows are
+    collected first and written in :meth:`close`.
+    """
+
+    def __init__(self, workbook, name, report, headers, *, widths=None, freeze_col=1):
+        self.ws = workbook.create_sheet(name)
+        self.report = report
+        self.name = name
+        self.headers = headers
+        self.fixed_widths = widths or {}
+        self.freeze_col = freeze_col
+        self.rows = []
+
+    def add(self, *values):
+        self.rows.append(list(values))
+
+    def add_total(self, *values):
+        self.rows.append(Total(list(values)))
+
+    def blank(self):
+        self.rows.append([])
+
+    def _widths(self):
+        widths = [display_width(h) for h in self.headers]
+        for row in self.rows:
+            values = row.values if isinstance(row, Total) else row
+            for i, value in enumerate(values[: len(widths)]):
+                if i in self.fixed_widths or value is None:
+                    continue
+                if isinstance(value, bool):
+                    width = 4
+                elif isinstance(value, Percent):
+                    width = 7
+                elif isinstance(value, ActivityNumber):
+                    width = 7
+                elif hasattr(value, "isoformat"):
+                    width = 11
+                else:
+                    width = display_width(value)
+                if width > widths[i]:
+                    widths[i] = width
+        for i, width in self.fixed_widths.items():
+            widths[i] = width
+        return [min(max(w + 2, MIN_WIDTH), MAX_WIDTH) for w in widths]
+
+    def _setup_page(self):
+        ws = self.ws
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.print_title_rows = f"1:{HEADER_ROW}"
+        ws.print_options.horizontalCentered = True
+        ws.page_margins.left = ws.page_margins.right = 0.4
+        ws.oddFooter.center.text = _("Page &P of &N")
+        ws.freeze_panes = f"{get_column_letter(self.freeze_col)}{HEADER_ROW + 1}"
+
+    def close(self):
+        ws = self.ws
+        for i, width in enumerate(self._widths(), 1):
+            ws.column_dimensions[get_column_letter(i)].width = width
+        self._setup_page()
+
+        title = WriteOnlyCell(
+            ws, value=clean_text(f"{_('Rotation activity tallies')} · {self.name}")
+        )
+        title.font = _TITLE_FONT
+        title.data_type = "s"
+        ws.append([title])
+        ws.append([_cell_value(ws, period_line(self.report))])
+        header = []
+        for text in self.headers:
+            cell = WriteOnlyCell(ws, value=clean_text(text))
+            cell.data_type = "s"
+            cell.font = _HEADER_FONT
+            cell.fill = _HEADER_FILL
+            cell.border = _HEADER_BORDER
+            cell.alignment = _HEADER_ALIGNMENT
+            header.append(cell)
+        ws.append(header)
+        for row in self.rows:
+            if isinstance(row, Total):
+                ws.append([_cell_value(ws, v, bold=True) for v in row.values])
+            else:
+                ws.append([_cell_value(ws, v) for v in row])
+
+
+def period_line(report):
+    line = _("Period: %(period)s    Scope: %(scope)s") % {
+        "period": report.period.label,
+        "scope": report.scope_label,
+    }
+    if report.generated_at:
+        line += "    " + _("Made %(when)s") % {
+            "when": timezone.localtime(report.generated_at).strftime("%Y-%m-%d %H:%M")
+        }
+    return line
+
+
+def _rate_or_dash(value):
+    return "—" if value is None else Percent(value)
+
+
+def _summary(wb, report):
+    sheet = SheetWriter(
+        wb, pgettext("workbook sheet", "Summary"), report, [_("Item"), _("Figure"), _("Notes")]
+    )
+    sheet.add(_("Period"), str(report.period.label), "")
+    sheet.add(_("Scope"), str(report.scope_label), "")
+    sheet.add(_("Activities held"), report.activity_count, _("Held and approved"))
+    sheet.add(
+        _("Person-times"),
+        report.person_times,
+        _("Committee members present plus other participants; leaders not counted"),
+    )
+    sheet.add(_("  of which committee members present"), report.attendances, "")
+    sheet.add(_("  of which other participants"), report.other_participants, "")
+    sheet.add(_("Activities with four-leading-bodies leaders"), report.with_four_bodies, "")
+    sheet.add(_("Activities with department or township leaders"), report.with_department, "")
+    sheet.add(
+        _("Department or township leaders present (person-times)"), report.department_presences, ""
+    )
+    for theme in report.themes:
+        sheet.add(_("Theme: %(theme)s") % {"theme": theme.label}, theme.activities, "")
+    sheet.add(
+        _("Members expected"), len(report.members), _("In a group during the period, or attended")
+    )
+    sheet.add(_("Members who took part"), report.participants, "")
+    sheet.add(_("Member participation rate"), _rate_or_dash(report.participation), "")
+    for row in report.by_role:
+        sheet.add(
+            _("Participation: %(role)s") % {"role": row.label},
+            _rate_or_dash(row.rate),
+            f"{row.participants} / {row.members}",
+        )
+    for row in report.by_office:
+        sheet.add(
+            _("Participation: %(office)s") % {"office": row.label},
+            _rate_or_dash(row.rate),
+            f"{row.participants} / {row.members}",
+        )
+    ob = report.standing_obligation
+    sheet.add(
+        _("Standing executives who met the yearly obligation"),
+        ob.participants,
+        _("of %(count)s standing executives (at least one activity each year)")
+        % {"count": ob.members},
+    )
+    for _kind, label, count, key in report.outcome_kinds:
+        note = _("of which key: %(count)s") % {"count": key} if key else ""
+        sheet.add(_("Outcomes: %(kind)s") % {"kind": label}, count, note)
+    sheet.add(_("Key proposals"), report.key_outcomes, "")
+    for channel in report.channels:
+        sheet.add(
+            _("Publicity: %(channel)s") % {"channel": channel.label},
+            channel.items,
+            _("%(count)s activities") % {"count": channel.activities},
+        )
+    sheet.close()
+
+
+def _by_theme(wb, report):
+    sheet = SheetWriter(
+        wb,
+        pgettext("workbook sheet", "By theme"),
+        report,
+        [_("Theme"), _("Activities"), _("Person-times"), _("Share of activities")],
+    )
+    for theme in report.themes:
+        sheet.add(
+            str(theme.label), theme.activities, theme.person_times, _rate_or_dash(theme.share)
+        )
+    sheet.add_total(_("Total"), report.activity_count, report.person_times, "")
+    sheet.close()
+
+    chart = BarChart()
+    chart.type = "col"
+    chart.title = _("Activities by theme")
+    chart.y_axis.title = _("Activities")
+    chart.y_axis.majorGridlines = None
+    chart.legend = None
+    chart.height, chart.width = 8, 16
+    first, last = HEADER_ROW + 1, HEADER_ROW + len(report.themes)
+    chart.add_data(
+        Reference(sheet.ws, min_col=2, min_row=HEADER_ROW, max_row=last), titles_from_data=True
+    )
+    chart.set_categories(Reference(sheet.ws, min_col=1, min_row=first, max_row=last))
+    sheet.ws.add_chart(chart, "F3")
+
+
+def _by_group(wb, report):
+    sheet = SheetWriter(
+        wb,
+        pgettext("workbook sheet", "By group"),
+        report,
+        [
+            _("Rotation group"),
+            _("Activities"),
+            _("Person-times"),
+            _("Group members"),
+            _("Members who took part"),
+            _("Participation rate"),
+        ],
+    )
+    for g in report.groups:
+        sheet.add(
+            str(g.label),
+            g.activities,
+            g.person_times,
+            g.members,
+            g.participants,
+            _rate_or_dash(g.participation),
+        )
+    sheet.add_total(
+        _("Total (each member once)"),
+        report.activity_count,
+        report.person_times,
+        len(report.members),
+        report.participants,
+        _rate_or_dash(report.participation),
+    )
+    sheet.close()
+
+
+def _by_month(wb, report):
+    sheet = SheetWriter(
+        wb,
+        pgettext("workbook sheet", "By month"),
+        report,
+        [_("Month"), _("Activities"), _("Person-times")],
+    )
+    for m in report.months:
+        sheet.add(m.label, m.activities, m.person_times)
+    sheet.add_total(_("Total"), report.activity_count, report.person_times)
+    sheet.close()
+
+
+def _names(leaders):
+    return "、".join(str(x) for x in leaders)
+
+
+def _activities(wb, report):
+    sheet = SheetWriter(
+        wb,
+        pgettext("workbook sheet", "Activities"),
+        report,
+        [
+            _("No."),
+            _("Date"),
+            _("Rotation group"),
+            _("Theme"),
+            _("Title"),
+            _("Place"),
+            _("Host enterprise"),
+            _("Members present"),
+            _("Other participants"),
+            _("Person-times"),
+            _("Four-leading-bodies leaders"),
+            _("Department or township leaders"),
+            _("Other leaders"),
+            _("Outcomes"),
+            _("Publicity"),
+        ],
+    )
+    for a in report.activities:
+        sheet.add(
+            ActivityNumber(a.number),
+            a.date,
+            str(a.group_label),
+            str(a.theme_label),
+            a.title,
+            a.place,
+            a.host_enterprise,
+            a.attendees,
+            a.other_participants,
+            a.person_times,
+            _names(a.four_bodies_leaders),
+            _names(a.department_leaders),
+            _names(a.other_leaders),
+            "；".join(a.outcomes),
+            "、".join(str(c) for c in a.channel_labels),
+        )
+    sheet.add_total(
+        _("Total"),
+        _("%(count)s activities") % {"count": report.activity_count},
+        "",
+        "",
+        "",
+        "",
+        "",
+        report.attendances,
+        report.other_participants,
+        report.person_times,
+        _("%(count)s activities") % {"count": report.with_four_bodies},
+        _("%(count)s activities") % {"count": report.with_department},
+    )
+    sheet.close()
+
+
+def _members(wb, report):
+    fixed = [
+        _("Name"),
+        _("Federation role"),
+        _("Rotation group"),
+        _("Deputy / CPPCC member"),
+        _("Status"),
+        _("Activities attended"),
+        _("Met the yearly obligation"),
+    ]
+    columns = [f"第{a.number}次\n{a.date.month}月{a.date.day}日" for a in report.activities]
+    widths = {len(fixed) + i: 6 for i in range(len(columns))}
+    sheet = SheetWriter(
+        wb,
+        pgettext("workbook sheet", "Members"),
+        report,
+        fixed + columns,
+        widths=widths,
+        freeze_col=2,
+    )
+    activity_ids = [a.pk for a in report.activities]
+    archived, current = _("Archived"), ""
+    yes, no = _("Yes"), _("No")
+    for m in report.members:
+        attended = m.activity_ids
+        sheet.add(
+            m.name,
+            str(m.role_label),
+            m.groups_label,
+            m.offices_label,
+            archived if m.is_archived else current,
+            m.attended,
+            "" if m.obligation_met is None else (yes if m.obligation_met else no),
+            *[1 if pk in attended else None for pk in activity_ids],
+        )
+    sheet.add_total(
+        _("Total"),
+        "",
+        "",
+        "",
+        "",
+        report.attendances,
+        _("%(met)s of %(count)s")
+        % {
+            "met": report.standing_obligation.participants,
+            "count": report.standing_obligation.members,
+        },
+        *[a.attendees for a in report.activities],
+    )
+    sheet.close()
+
+
+def _leaders(wb, report):
+    sheet = SheetWriter(
+        wb,
+        pgettext("workbook sheet", "Leaders"),
+        report,
+        [
+            _("No."),
+            _("Date"),
+            _("Rotation group"),
+            _("Title"),
+            _("Leader"),
+            _("Post"),
+            _("Level"),
+        ],
+    )
+    by_pk = {a.pk: a for a in report.activities}
+    for leader in report.leaders:
+        a = by_pk[leader.activity_id]
+        sheet.add(
+            ActivityNumber(a.number),
+            a.date,
+            str(a.group_label),
+            a.title,
+            leader.name,
+            leader.title,
+            str(leader.level_label),
+        )
+    sheet.add_total(_("Total"), _("%(count)s leaders present") % {"count": len(report.leaders)})
+    sheet.close()
+
+
+def _outcomes(wb, report):
+    sheet = SheetWriter(
+        wb,
+        pgettext("workbook sheet", "Outcomes"),
+        report,
+        [
+            _("Year"),
+            _("Kind"),
+            _("Submitted to"),
+            _("Key proposal"),
+            _("Title"),
+            _("From activity"),
+            _("Author"),
+        ],
+    )
+    for o in report.outcomes:
+        sheet.add(
+            o.year,
+            str(o.kind_label),
+            str(o.submitted_to_label),
+            _("Key") if o.is_key else "",
+            o.title,
+            ActivityNumber(o.activity_number) if o.activity_number else "",
+            o.author,
+        )
+    sheet.add_total(_("Total"), _("%(count)s outcomes") % {"count": len(report.outcomes)})
+    sheet.blank()
+    sheet.add_total(_("Year"), _("Kind"), _("Submitted to"), _("Count"), _("of which key"))
+    for row in report.outcome_summary:
+        sheet.add(
+            row.year, str(row.kind_label), str(row.submitted_to_label), row.count, row.key_count
+        )
+    sheet.close()
+
+
+def build_workbook(report):
+    """The workbook for a report, in the sheet order the leadership asked for."""
+    with translation.override(WORKBOOK_LANGUAGE):
+        wb = Workbook(write_only=True)
+        wb.properties.title = f"{_('Rotation activity tallies')} {report.period.label}"
+        wb.properties.creator = _("Fu'an FIC")
+        _summary(wb, report)
+        _by_theme(wb, report)
+        _by_group(wb, report)
+        _by_month(wb, report)
+        _activities(wb, report)
+        _members(wb, report)
+        _leaders(wb, report)
+        _outcomes(wb, report)
+    return wb
+
+
+def workbook_bytes(report):
+    buffer = io.BytesIO()
+    build_workbook(report).save(buffer)
+    return buffer.getvalue()
+
+
+def file_name(report):
+    """e.g. 轮值活动统计_2018.xlsx; the scope is added for a convener's report."""
+    with translation.override(WORKBOOK_LANGUAGE):
+        name = f"{_('Rotation activity tallies')}_{report.period.slug}"
+        if report.scope:
+            name += "_" + "_".join(_("group %(number)s") % {"number": n} for n, _n in report.scope)
+    return f"{name}.xlsx"

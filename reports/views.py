@@ -1,0 +1,119 @@
+"""Report pages and workbook downloads. They only render reports.tallies.tally()."""
+
+from functools import cached_property
+from urllib.parse import urlencode
+
+from django.contrib.auth.mixins import UserPassesTestMixin
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.views import View
+
+from activities.services import convened_groups
+from members.models import Role
+from reports import charts
+from reports.excel import CONTENT_TYPE, file_name, workbook_bytes
+from reports.forms import PeriodForm
+from reports.tallies import Period, PeriodError, tally
+
+
+class ReportAccessMixin(UserPassesTestMixin):
+    """Staff and leadership read every group's tallies; a convener reads their own groups'.
+
+    Committee members get 403: the tallies name who did not take part, which is for the
+    office and the group's convener, not for other members.
+    """
+
+    raise_exception = True
+
+    @cached_property
+    def scope_groups(self):
+        """None for every group; else the groups this login may see (empty: none)."""
+        user = self.request.user
+        if user.can_read_all:
+            return None
+        if user.is_active and user.role == Role.CONVENER:
+            return list(convened_groups(user).order_by("number"))
+        return []
+
+    def test_func(self):
+        return self.scope_groups is None or bool(self.scope_groups)
+
+
+class _ReportView(ReportAccessMixin, View):
+    template_name = "reports/report.html"
+
+    def get_period(self):
+        """(period, form, error): period is None when the request cannot be reported on."""
+        raise NotImplementedError
+
+    def get(self, request, *args, **kwargs):
+        period, form, error = self.get_period()
+        if period is None:
+            context = {"form": form, "error": error, "report": None}
+            return render(request, self.template_name, context, status=400)
+        report = tally(period, self.scope_groups, now=timezone.now())
+        return self.respond(report, form)
+
+    def respond(self, report, form):
+        return render(
+            self.request,
+            self.template_name,
+            {
+                "form": form,
+                "report": report,
+                "export_url": self.export_url(report.period),
+                "theme_chart": charts.theme_chart(report),
+                "month_chart": charts.month_chart(report),
+                "group_chart": charts.group_chart(report),
+                "this_year": timezone.localdate().year,
+            },
+        )
+
+    @staticmethod
+    def export_url(period):
+        if period.year:
+            return reverse("reports:report_year_export", args=[period.year])
+        query = urlencode({"from": period.start.isoformat(), "to": period.end.isoformat()})
+        return f"{reverse('reports:report_period_export')}?{query}"
+
+
+class _ExportMixin:
+    def respond(self, report, form):
+        response = HttpResponse(workbook_bytes(report), content_type=CONTENT_TYPE)
+        response["Content-Disposition"] = content_disposition_header(
+            as_attachment=True, filename=file_name(report)
+        )
+        return response
+
+
+class ReportPeriodView(_ReportView):
+    """/reports/?from=YYYY-MM-DD&to=YYYY-MM-DD; without a query, the current year."""
+
+    def get_period(self):
+        if "from" not in self.request.GET and "to" not in self.request.GET:
+            period = Period.for_year(timezone.localdate().year)
+            return period, PeriodForm.for_period(period), None
+        form = PeriodForm(self.request.GET)
+        if form.is_valid():
+            return form.cleaned_data["period"], form, None
+        return None, form, None
+
+
+class ReportYearView(_ReportView):
+    def get_period(self):
+        try:
+            period = Period.for_year(self.kwargs["year"])
+        except PeriodError as error:
+            return None, PeriodForm(), str(error)
+        return period, PeriodForm.for_period(period), None
+
+
+class ReportPeriodExportView(_ExportMixin, ReportPeriodView):
+    pass
+
+
+class ReportYearExportView(_ExportMixin, ReportYearView):
+    pass
