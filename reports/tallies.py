@@ -30,7 +30,19 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
 from django.utils.translation import gettext_lazy as _
 
@@ -551,7 +563,13 @@ def _activities(with_counts, counted_ids):
     leaders = []
     for row in (
         LeaderPresence.objects.filter(activity__in=counted_ids)
-        .order_by("activity__date", "activity__number", "level", "pk")
+        .annotate(
+            level_rank=Case(
+                *[When(level=v, then=Value(i)) for i, v in enumerate(LeaderPresence.Level.values)],
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("activity__date", "activity__number", "level_rank", "pk")
         .values_list("activity_id", "name", "title", "level")
     ):
         leader = LeaderRow(*row)

@@ -11,8 +11,11 @@ def load(content):
 
 
 def rows(ws):
+    """Every row as a list, padded to the widest row (trailing empty cells are not stored)."""
     ws.reset_dimensions()
-    return [list(row) for row in ws.iter_rows(values_only=True)]
+    table = [list(row) for row in ws.iter_rows(values_only=True)]
+    width = max((len(r) for r in table), default=0)
+    return [r + [None] * (width - len(r)) for r in table]
 
 
 def read_workbook(content):
