@@ -80,7 +80,9 @@ class MembershipQuerySet(models.QuerySet):
 
     def on(self, day):
         """Memberships in force on a day."""
-        return self.filter(start_date__lte=day).filter(Q(end_date__isnull=True) | Q(end_date__gt=day))
+        return self.filter(start_date__lte=day).filter(
+            Q(end_date__isnull=True) | Q(end_date__gt=day)
+        )
 
 
 class GroupMembership(models.Model):

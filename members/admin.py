@@ -29,7 +29,15 @@ class ArchivedFilter(admin.SimpleListFilter):
 @admin.register(Member)
 class MemberAdmin(SimpleHistoryAdmin):
     list_display = ["name", "role", "company", "industry", "township", "mobile", "archived_at"]
-    list_filter = [ArchivedFilter, "role", "gender", "term", "industry", "township", "offices__kind"]
+    list_filter = [
+        ArchivedFilter,
+        "role",
+        "gender",
+        "term",
+        "industry",
+        "township",
+        "offices__kind",
+    ]
     search_fields = ["name", "company", "mobile", "pinyin_key"]
     inlines = [PublicOfficeInline]
     actions = None  # no bulk delete: people are archived, not deleted
@@ -49,7 +57,5 @@ class UserAdmin(DjangoUserAdmin):
     list_filter = ["role", "is_active", "is_staff", "is_superuser"]
     search_fields = ["username", "first_name", "last_name", "email", "member__name"]
     autocomplete_fields = ["member"]
-    fieldsets = DjangoUserAdmin.fieldsets + ((_("Role"), {"fields": ["role", "member"]}),)
-    add_fieldsets = DjangoUserAdmin.add_fieldsets + (
-        (_("Role"), {"fields": ["role", "member"]}),
-    )
+    fieldsets = (*DjangoUserAdmin.fieldsets, (_("Role"), {"fields": ["role", "member"]}))
+    add_fieldsets = (*DjangoUserAdmin.add_fieldsets, (_("Role"), {"fields": ["role", "member"]}))

@@ -131,19 +131,19 @@ class Member(models.Model):
     def __str__(self):
         return self.name
 
-    @property
-    def is_archived(self):
-        return self.archived_at is not None
-
-    def clean(self):
-        self.name = " ".join((self.name or "").split())
-        self.mobile = normalize_mobile(self.mobile)
-
     def save(self, *args, **kwargs):
         self.mobile = normalize_mobile(self.mobile)
         self.pinyin_key = pinyin_key(self.name)
         self.stroke_key = stroke_key(self.name)
         super().save(*args, **kwargs)
+
+    def clean(self):
+        self.name = " ".join((self.name or "").split())
+        self.mobile = normalize_mobile(self.mobile)
+
+    @property
+    def is_archived(self):
+        return self.archived_at is not None
 
 
 class PublicOffice(models.Model):

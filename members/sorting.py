@@ -12,6 +12,45 @@ from pypinyin import Style, lazy_pinyin
 
 _UNKNOWN = "99"
 
+# Surnames read differently from the character's common reading (缪 is Miào, not Móu).
+SURNAME_READINGS = {
+    "万俟": ["mo", "qi"],
+    "尉迟": ["yu", "chi"],
+    "单于": ["chan", "yu"],
+    "长孙": ["zhang", "sun"],
+    "缪": ["miao"],
+    "曾": ["zeng"],
+    "单": ["shan"],
+    "仇": ["qiu"],
+    "区": ["ou"],
+    "解": ["xie"],
+    "朴": ["piao"],
+    "查": ["zha"],
+    "盖": ["ge"],
+    "乐": ["yue"],
+    "覃": ["qin"],
+    "翟": ["zhai"],
+    "秘": ["bi"],
+    "繁": ["po"],
+    "员": ["yun"],
+    "召": ["shao"],
+    "尉": ["wei"],
+    "柏": ["bai"],
+    "薄": ["bo"],
+    "种": ["chong"],
+    "句": ["gou"],
+    "折": ["she"],
+    "黑": ["he"],
+    "那": ["na"],
+    "宓": ["mi"],
+    "冼": ["xian"],
+    "华": ["hua"],
+    "纪": ["ji"],
+    "任": ["ren"],
+    "沈": ["shen"],
+    "燕": ["yan"],
+}
+
 
 @cache
 def _stroke_sequences():
@@ -45,4 +84,14 @@ def stroke_key(name):
 
 
 def pinyin_key(name):
-    return " ".join(lazy_pinyin((name or "").strip(), style=Style.NORMAL)).lower()[:255]
+    """Pinyin of a person's name, reading the surname as a surname (曾 zēng, 单 shàn)."""
+    name = (name or "").strip()
+    syllables = []
+    for length in (2, 1):
+        surname = name[:length]
+        if len(surname) == length and surname in SURNAME_READINGS:
+            syllables = SURNAME_READINGS[surname][:]
+            name = name[length:]
+            break
+    syllables += lazy_pinyin(name, style=Style.NORMAL)
+    return " ".join(syllables).lower()[:255]

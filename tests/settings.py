@@ -5,8 +5,8 @@ import os
 os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("SECRET_KEY", "test-secret-key-that-is-long-enough-for-the-checks-0123456789")
 
-from fuan_rotation.settings import *  # noqa: E402,F403
-from fuan_rotation.settings import STORAGES  # noqa: E402
+from fuan_rotation.settings import *  # noqa: F403
+from fuan_rotation.settings import STORAGES
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
