@@ -497,7 +497,7 @@ def _outcomes(wb, report):
             _("Kind"),
             _("Submitted to"),
             _("Key proposal"),
-            _("Title"),
+            _("Outcome title"),
             _("From activity"),
             _("Author"),
         ],

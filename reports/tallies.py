@@ -18,11 +18,13 @@ Rules the issue left open, decided here:
 * The yearly obligation (年度义务) binds standing executives (常执委): for each calendar year the
   period touches and in which the member belonged to a group, they attended at least one counted
   activity (of any group) in that part of the year.
-* Outcomes linked to an activity count by the activity's date; a standalone outcome is dated
-  only by its year, so it counts in every period that overlaps that year (the calendar years
-  therefore add up to any period made of whole years).
+* Outcomes are dated by their ``year`` (the year they were submitted: the collective proposal
+  of an August 2018 seminar belongs to the 2019 CPPCC session), so an outcome counts in every
+  period that overlaps its year, and the calendar years add up to any period made of whole
+  years. One linked to an activity counts only if that activity is counted; the activity's
+  own row lists what came of it whatever the year.
 * A convener's report covers the groups they convene: those groups' activities, members and
-  outcomes (standalone outcomes by members of those groups).
+  outcomes (linked to their activities, or standalone by a member of theirs in the period).
 """
 
 import datetime
@@ -486,7 +488,7 @@ def tally(period, groups=None, *, now=None):
     memberships = _memberships_in(period, group_ids)
     members = _members(period, counted_ids, memberships)
     groups_rows = _by_group(with_counts, counted_ids, memberships, period, group_ids)
-    outcomes, outcome_summary = _outcomes(period, counted_ids, group_ids)
+    outcomes, outcome_summary = _outcomes(period, group_ids)
     channels = _channels(counted_ids)
 
     scope = ()
@@ -771,11 +773,17 @@ def _by_group(with_counts, counted_ids, memberships, period, group_ids):
     return rows
 
 
-def _outcomes(period, counted_ids, group_ids):
-    standalone = Q(activity__isnull=True, year__gte=period.start.year, year__lte=period.end.year)
+def _outcomes(period, group_ids):
+    counted = Activity.objects.counted()
+    standalone = Q(activity__isnull=True)
     if group_ids is not None:
+        counted = counted.filter(group_id__in=group_ids)
         standalone &= Q(member__in=_memberships_in(period, group_ids).values("member_id"))
-    outcomes = Outcome.objects.filter(Q(activity__in=counted_ids) | standalone).order_by()
+    outcomes = (
+        Outcome.objects.filter(year__gte=period.start.year, year__lte=period.end.year)
+        .filter(Q(activity__in=counted.values("pk")) | standalone)
+        .order_by()
+    )
     summary = [
         OutcomeSummaryRow(
             row["year"], row["submitted_to"], row["kind"], row["count"], row["key_count"]

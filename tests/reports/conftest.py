@@ -94,7 +94,13 @@ def year_2018(group1, group2):
         LeaderFactory(activity=activity, level=LeaderPresence.Level.FOUR_BODIES)
         PublicityFactory(activity=activity, channel=Publicity.Channel.TV)
 
-    OutcomeFactory(activity=first, kind=Outcome.Kind.RESEARCH_REPORT, title="大健康产业调研报告")
+    OutcomeFactory(
+        activity=first, kind=Outcome.Kind.RESEARCH_REPORT, title="大健康产业调研报告", year=2018
+    )
+    # Submitted the next year: it counts in 2019, though December's row still lists it.
+    OutcomeFactory(
+        activity=last, kind=Outcome.Kind.COLLECTIVE_PROPOSAL, title="关于公益的集体提案", year=2019
+    )
     OutcomeFactory(activity=before, kind=Outcome.Kind.RESEARCH_REPORT, year=2017)
     OutcomeFactory(activity=planned, kind=Outcome.Kind.COLLECTIVE_PROPOSAL, year=2018)
     OutcomeFactory(kind=Outcome.Kind.PROPOSAL, year=2018, is_key=True, member=m1)

@@ -95,7 +95,7 @@ def test_member_in_two_groups_counts_for_the_group_they_were_in(year_2018):
     assert groups[2] == (1, 5, 1, 1)
 
 
-def test_outcomes_by_activity_date_or_standalone_year(year_2018):
+def test_outcomes_by_their_year(year_2018):
     report = tally(YEAR)
     kinds = {kind: (count, key) for kind, _label, count, key in report.outcome_kinds}
     assert kinds[Outcome.Kind.RESEARCH_REPORT] == (1, 0)
@@ -103,9 +103,15 @@ def test_outcomes_by_activity_date_or_standalone_year(year_2018):
     assert kinds[Outcome.Kind.PROPOSAL] == (2, 1)
     assert report.key_outcomes == 1
     assert report.activities[0].outcomes == ("大健康产业调研报告",)
-    # A period that only touches 2019 still sees 2019's standalone proposal.
+    assert report.activities[1].outcomes == ("关于公益的集体提案",)
+    # A period that only touches 2019 sees 2019's standalone proposal and the collective
+    # proposal of December 2018's activity, submitted in 2019.
     later = tally(Period(D(2019, 6, 1), D(2019, 6, 30)))
-    assert [o.year for o in later.outcomes] == [2019]
+    assert sorted((o.year, o.kind) for o in later.outcomes) == [
+        (2019, Outcome.Kind.COLLECTIVE_PROPOSAL),
+        (2019, Outcome.Kind.PROPOSAL),
+    ]
+    assert later.outcomes[0].activity_number == year_2018.last.number
 
 
 def test_publicity_by_channel(year_2018):
