@@ -452,6 +452,15 @@ def _person_times():
     return Sum(F("attendee_count") + F("other_participants"))
 
 
+def _choice_rank(field_name, choices):
+    """Order by the choices' own order (four leading bodies first), not alphabetically."""
+    return Case(
+        *[When(**{field_name: v}, then=Value(i)) for i, v in enumerate(choices.values)],
+        default=Value(len(choices.values)),
+        output_field=IntegerField(),
+    )
+
+
 def _leaders_of(level):
     return Exists(LeaderPresence.objects.filter(activity=OuterRef("pk"), level=level))
 
@@ -565,12 +574,7 @@ def _activities(with_counts, counted_ids):
     leaders = []
     for row in (
         LeaderPresence.objects.filter(activity__in=counted_ids)
-        .annotate(
-            level_rank=Case(
-                *[When(level=v, then=Value(i)) for i, v in enumerate(LeaderPresence.Level.values)],
-                output_field=IntegerField(),
-            )
-        )
+        .annotate(level_rank=_choice_rank("level", LeaderPresence.Level))
         .order_by("activity__date", "activity__number", "level_rank", "pk")
         .values_list("activity_id", "name", "title", "level")
     ):
@@ -789,8 +793,13 @@ def _outcomes(period, group_ids):
             row["year"], row["submitted_to"], row["kind"], row["count"], row["key_count"]
         )
         for row in outcomes.values("year", "submitted_to", "kind")
-        .annotate(count=Count("pk"), key_count=Count("pk", filter=Q(is_key=True)))
-        .order_by("year", "submitted_to", "kind")
+        .annotate(
+            count=Count("pk"),
+            key_count=Count("pk", filter=Q(is_key=True)),
+            to_rank=_choice_rank("submitted_to", Outcome.SubmittedTo),
+            kind_rank=_choice_rank("kind", Outcome.Kind),
+        )
+        .order_by("year", "to_rank", "kind_rank")
     ]
     rows = [
         OutcomeRow(
@@ -802,7 +811,9 @@ def _outcomes(period, group_ids):
             activity_number=o["activity__number"],
             author=o["member__name"] or "",
         )
-        for o in outcomes.order_by("year", "kind", "-is_key", "pk").values(
+        for o in outcomes.annotate(kind_rank=_choice_rank("kind", Outcome.Kind))
+        .order_by("year", "kind_rank", "-is_key", "pk")
+        .values(
             "year", "kind", "submitted_to", "is_key", "title", "activity__number", "member__name"
         )
     ]
