@@ -14,7 +14,9 @@ Rules for every cell:
   recalculating is the report's number.
 """
 
+import datetime
 import io
+import math
 import unicodedata
 
 from django.utils import timezone, translation
@@ -35,7 +37,8 @@ HEADER_ROW = 3  # row 1: the sheet's title, row 2: the period and scope
 NUMBER_FORMAT_ACTIVITY = '"第"0"次"'
 NUMBER_FORMAT_PERCENT = "0.0%"
 NUMBER_FORMAT_DATE = "yyyy-mm-dd"
-MIN_WIDTH, MAX_WIDTH = 6, 60
+MIN_WIDTH, MAX_WIDTH = 6, 40
+LINE_HEIGHT = 15  # points: one line of 11-point CJK text
 
 _thin = Side(style="thin", color="999999")
 _HEADER_FONT = Font(bold=True)
@@ -44,6 +47,8 @@ _HEADER_BORDER = Border(top=_thin, bottom=_thin, left=_thin, right=_thin)
 _HEADER_ALIGNMENT = Alignment(horizontal="center", vertical="center", wrap_text=True)
 _TITLE_FONT = Font(bold=True, size=14)
 _TOTAL_FONT = Font(bold=True)
+_WRAP = Alignment(wrap_text=True, vertical="top")
+_TOP = Alignment(vertical="top")
 
 
 def clean_text(value):
@@ -71,33 +76,37 @@ class Total:
         self.values = values
 
 
-def _cell_value(ws, value, *, bold=False):
+def _cell_value(ws, value, *, font=None, alignment=None):
     """One cell for a write-only row: a plain value where possible (fast), a styled cell else."""
     if value is None:
         return None
     if isinstance(value, bool):
         value = _("Yes") if value else _("No")
+    number_format = None
     if isinstance(value, Percent):
-        cell = WriteOnlyCell(ws, value=float(value))
-        cell.number_format = NUMBER_FORMAT_PERCENT
+        value, number_format = float(value), NUMBER_FORMAT_PERCENT
     elif isinstance(value, ActivityNumber):
-        cell = WriteOnlyCell(ws, value=int(value))
-        cell.number_format = NUMBER_FORMAT_ACTIVITY
-    elif isinstance(value, int | float):
-        if not bold:
-            return value
+        value, number_format = int(value), NUMBER_FORMAT_ACTIVITY
+    elif isinstance(value, datetime.date):
+        number_format = NUMBER_FORMAT_DATE
+    elif not isinstance(value, int | float):
+        value = clean_text(value)
+    styled = font or alignment or number_format
+    if isinstance(value, str):
+        if not styled and not (value.startswith("=") or value in ERROR_CODES):
+            return value  # openpyxl stores any other string as text
         cell = WriteOnlyCell(ws, value=value)
-    elif hasattr(value, "isoformat"):
-        cell = WriteOnlyCell(ws, value=value)
-        cell.number_format = NUMBER_FORMAT_DATE
+        cell.data_type = "s"  # never a formula or an error value
+    elif not styled:
+        return value
     else:
-        text = clean_text(value)
-        if not bold and not (text.startswith("=") or text in ERROR_CODES):
-            return text  # openpyxl stores any other string as text
-        cell = WriteOnlyCell(ws, value=text)
-        cell.data_type = "s"
-    if bold:
-        cell.font = _TOTAL_FONT
+        cell = WriteOnlyCell(ws, value=value)
+    if number_format:
+        cell.number_format = number_format
+    if font:
+        cell.font = font
+    if alignment:
+        cell.alignment = alignment
     return cell
 
 
@@ -105,16 +114,21 @@ class SheetWriter:
     """A write-only sheet: title, period line, one bold frozen header row, then rows.
 
     Column widths must be known before the first row in write-only mode, so rows are
-    collected first and written in :meth:`close`.
+    collected first and written in :meth:`close`. A column fits its longest text up to its cap
+    (``caps``, default ``MAX_WIDTH``); longer text wraps inside the cell. Headers wrap too, so
+    a narrow column of numbers may carry a long header.
     """
 
-    def __init__(self, workbook, name, report, headers, *, widths=None, freeze_col=1):
+    def __init__(self, workbook, name, report, headers, *, widths=None, caps=None, freeze_col=1):
         self.ws = workbook.create_sheet(name)
         self.report = report
         self.name = name
         self.headers = headers
         self.fixed_widths = widths or {}
+        self.caps = caps or {}
         self.freeze_col = freeze_col
+        self.pages_wide = 1
+        self.print_title_cols = None
         self.rows = []
 
     def add(self, *values):
@@ -126,47 +140,71 @@ class SheetWriter:
     def blank(self):
         self.rows.append([])
 
-    def _widths(self):
-        widths = [display_width(h) for h in self.headers]
+    def _natural_widths(self):
+        widths = [min(display_width(h), 10) for h in self.headers]
         for row in self.rows:
             values = row.values if isinstance(row, Total) else row
-            for i, value in enumerate(values[: len(widths)]):
+            for i, value in enumerate(values):
                 if i in self.fixed_widths or value is None:
                     continue
                 if isinstance(value, bool):
                     width = 4
-                elif isinstance(value, Percent):
+                elif isinstance(value, Percent | ActivityNumber):
                     width = 7
-                elif isinstance(value, ActivityNumber):
-                    width = 7
+                elif isinstance(value, int | float):
+                    width = len(str(value))
                 elif hasattr(value, "isoformat"):
-                    width = 11
+                    width = 10
                 else:
                     width = display_width(value)
+                if i >= len(widths):
+                    widths.extend([0] * (i + 1 - len(widths)))
                 if width > widths[i]:
                     widths[i] = width
-        for i, width in self.fixed_widths.items():
-            widths[i] = width
-        return [min(max(w + 2, MIN_WIDTH), MAX_WIDTH) for w in widths]
+        return widths
 
     def _setup_page(self):
         ws = self.ws
         ws.page_setup.orientation = "landscape"
         ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
-        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToWidth = self.pages_wide
         ws.page_setup.fitToHeight = 0
         ws.sheet_properties.pageSetUpPr.fitToPage = True
         ws.print_title_rows = f"1:{HEADER_ROW}"
+        if self.print_title_cols:
+            ws.print_title_cols = self.print_title_cols
         ws.print_options.horizontalCentered = True
         ws.page_margins.left = ws.page_margins.right = 0.4
+        ws.page_margins.top = ws.page_margins.bottom = 0.6
         ws.oddFooter.center.text = _("Page &P of &N")
         ws.freeze_panes = f"{get_column_letter(self.freeze_col)}{HEADER_ROW + 1}"
 
     def close(self):
         ws = self.ws
-        for i, width in enumerate(self._widths(), 1):
-            ws.column_dimensions[get_column_letter(i)].width = width
+        wrap = set()
+        widths = {}
+        for i, natural in enumerate(self._natural_widths()):
+            if i in self.fixed_widths:
+                width = self.fixed_widths[i]
+            else:
+                cap = self.caps.get(i, MAX_WIDTH)
+                if natural > cap:
+                    wrap.add(i)
+                width = min(max(natural + 2, MIN_WIDTH), cap + 2)
+            widths[i] = width
+            ws.column_dimensions[get_column_letter(i + 1)].width = width
         self._setup_page()
+
+        def lines(values, columns):
+            # Spreadsheet programs do not grow a row for wrapped text on opening: set it here.
+            return max(
+                (
+                    math.ceil(display_width(values[i]) / max(widths[i] - 2, 1))
+                    for i in columns
+                    if i < len(values) and isinstance(values[i], str) and values[i]
+                ),
+                default=1,
+            )
 
         title = WriteOnlyCell(
             ws, value=clean_text(f"{_('Rotation activity tallies')} · {self.name}")
@@ -184,10 +222,22 @@ class SheetWriter:
             cell.border = _HEADER_BORDER
             cell.alignment = _HEADER_ALIGNMENT
             header.append(cell)
+        ws.row_dimensions[1].height = 24
+        ws.row_dimensions[HEADER_ROW].height = LINE_HEIGHT * lines(self.headers, widths) + 4
         ws.append(header)
-        for row in self.rows:
+        for index, row in enumerate(self.rows, HEADER_ROW + 1):
             if isinstance(row, Total):
-                ws.append([_cell_value(ws, v, bold=True) for v in row.values])
+                ws.append([_cell_value(ws, v, font=_TOTAL_FONT) for v in row.values])
+            elif wrap:
+                needed = lines(row, wrap)
+                if needed > 1:
+                    ws.row_dimensions[index].height = LINE_HEIGHT * needed + 2
+                ws.append(
+                    [
+                        _cell_value(ws, v, alignment=_WRAP if i in wrap else _TOP)
+                        for i, v in enumerate(row)
+                    ]
+                )
             else:
                 ws.append([_cell_value(ws, v) for v in row])
 
@@ -250,7 +300,7 @@ def _summary(wb, report):
     sheet.add(
         _("Standing executives who met the yearly obligation"),
         ob.participants,
-        _("of %(count)s standing executives (at least one activity each year)")
+        _("of %(count)s standing executives (at least one activity in each whole year)")
         % {"count": ob.members},
     )
     for _kind, label, count, key in report.outcome_kinds:
@@ -368,6 +418,8 @@ def _activities(wb, report):
             _("Outcomes"),
             _("Publicity"),
         ],
+        widths={0: 8, 1: 12, 3: 10, 7: 8, 8: 8, 9: 8},
+        caps={2: 20, 4: 28, 5: 16, 6: 18, 10: 18, 11: 18, 12: 14, 13: 24, 14: 18},
     )
     for a in report.activities:
         sheet.add(
@@ -421,9 +473,13 @@ def _members(wb, report):
         pgettext("workbook sheet", "Members"),
         report,
         fixed + columns,
-        widths=widths,
+        widths={**widths, 5: 8, 6: 8},
+        caps={2: 24},
         freeze_col=2,
     )
+    # Name on every page; a long period's matrix spreads over pages of about 30 activities.
+    sheet.print_title_cols = "A:A"
+    sheet.pages_wide = max(1, math.ceil(len(columns) / 30))
     activity_ids = [a.pk for a in report.activities]
     archived, current = _("Archived"), ""
     yes, no = _("Yes"), _("No")
@@ -470,6 +526,8 @@ def _leaders(wb, report):
             _("Post"),
             _("Level"),
         ],
+        widths={0: 8, 1: 12},
+        caps={2: 20, 3: 28, 5: 24},
     )
     by_pk = {a.pk: a for a in report.activities}
     for leader in report.leaders:
@@ -501,6 +559,7 @@ def _outcomes(wb, report):
             _("From activity"),
             _("Author"),
         ],
+        widths={0: 8, 3: 8, 5: 10},
     )
     for o in report.outcomes:
         sheet.add(

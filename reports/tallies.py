@@ -15,9 +15,11 @@ Rules the issue left open, decided here:
 * A member who moved groups counts in each group they belonged to during the period; in the
   by-group participation a member took part "for" a group when they attended an activity held
   while they were in that group.
-* The yearly obligation (年度义务) binds standing executives (常执委): for each calendar year the
-  period touches and in which the member belonged to a group, they attended at least one counted
-  activity (of any group) in that part of the year.
+* The yearly obligation (年度义务) binds standing executives (常执委): in each whole calendar
+  year inside the period in which the member belonged to a group, they attended at least one
+  counted activity (of any group). Part-years are not judged (November–December 2017, when the
+  system began, would be unfair); a period with no whole year (or a member who joined after the
+  last one) is judged as one span: at least one activity in it.
 * Outcomes are dated by their ``year`` (the year they were submitted: the collective proposal
   of an August 2018 seminar belongs to the 2019 CPPCC session), so an outcome counts in every
   period that overlaps its year, and the calendar years add up to any period made of whole
@@ -107,19 +109,21 @@ class Period:
     def years(self):
         return range(self.start.year, self.end.year + 1)
 
+    @property
+    def whole_years(self):
+        """The calendar years lying entirely inside the period."""
+        return [
+            y
+            for y in self.years
+            if self.start <= datetime.date(y, 1, 1) and datetime.date(y, 12, 31) <= self.end
+        ]
+
     def months(self):
         """(year, month) for every month the period touches, in order."""
         year, month = self.start.year, self.start.month
         while (year, month) <= (self.end.year, self.end.month):
             yield year, month
             year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-
-    def part_of_year(self, year):
-        """The part of a calendar year inside the period, as (first day, last day)."""
-        return (
-            max(self.start, datetime.date(year, 1, 1)),
-            min(self.end, datetime.date(year, 12, 31)),
-        )
 
     @property
     def label(self):
@@ -700,8 +704,8 @@ def _members(period, counted_ids, memberships):
         label = str(group_label(m["group__number"], m["group__name"]))
         if label not in groups_of[m["member_id"]]:
             groups_of[m["member_id"]].append(label)
-        for year in period.years:
-            first, last = period.part_of_year(year)
+        for year in period.whole_years:
+            first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
             if m["start_date"] <= last and (m["end_date"] is None or m["end_date"] > first):
                 years_expected[m["member_id"]].add(year)
 
@@ -709,9 +713,9 @@ def _members(period, counted_ids, memberships):
     for m in member_values:
         obligation = None
         if m["role"] == FederationRole.STANDING:
-            # A standing member who only attended (no group on record) is held to those years.
-            expected = years_expected[m["pk"]] or years_attended[m["pk"]]
-            obligation = bool(expected) and expected <= years_attended[m["pk"]]
+            attended_years = years_attended[m["pk"]]
+            expected = years_expected[m["pk"]]
+            obligation = expected <= attended_years if expected else bool(attended_years)
         rows.append(
             MemberRow(
                 pk=m["pk"],

@@ -85,6 +85,21 @@ def test_obligation_needs_each_year_of_a_longer_period(year_2018, group1):
     assert flags["陈二"] is True
 
 
+def test_obligation_judges_whole_years_only(year_2018, group1):
+    # Dec 2017 - Jun 2019: only 2018 is a whole year; 林一 attended in 2018 only.
+    ActivityFactory(group=group1, date=D(2019, 3, 1))
+    report = tally(Period(D(2017, 12, 1), D(2019, 6, 30)))
+    assert {m.name: m.obligation_met for m in report.members}["林一"] is True
+
+
+def test_obligation_without_a_whole_year_is_one_span(year_2018):
+    report = tally(Period(D(2018, 6, 1), D(2018, 12, 31)))
+    flags = {m.name: m.obligation_met for m in report.members}
+    # 黄三 attended in December; 陈二 only in January, before the period.
+    assert flags["黄三"] is True
+    assert flags["陈二"] is False
+
+
 def test_member_in_two_groups_counts_for_the_group_they_were_in(year_2018):
     report = tally(YEAR)
     groups = {
