@@ -1,0 +1,404 @@
+"""Benchmark of the year-end report: the workbook against bare openpyxl, and the report page.
+
+    .venv/bin/python bench/report_bench.py            # 1x (the seed) and 10x, SQLite scratch files
+    .venv/bin/python bench/report_bench.py --scale 10 --database-url postgres://…/fuan_bench
+
+Each scale runs in its own process with its own scratch database (a temporary SQLite file
+unless --database-url is given; that database is emptied and migrated, so never point it at
+real data). 1x is the seed itself (seed_demo); Nx generates N times its committee (N x 132
+members in 12 groups, some moving group or archived, deputies and CPPCC members) and ten years
+of monthly activities (2010-2019) with attendance, leaders, publicity and outcomes.
+
+Measured, for the whole span of the data:
+  * tally():         building the Report (SQL aggregates), time and number of queries;
+  * workbook:        rendering that Report to .xlsx (build_workbook + save), CPU time and peak
+                     memory;
+  * floor:           the same cell values written with bare openpyxl write-only (no styles,
+                     widths or chart): what any xlsx writer has to pay;
+  * page:            GET /reports/?from=…&to=… as the leadership login: queries and time.
+Times are the best (and median) of --repeat runs (workbook and floor: CPU time, interleaved);
+memory is tracemalloc's peak in a separate run.
+"""
+
+import argparse
+import io
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _setup_django(database_url):
+    sys.path.insert(0, str(ROOT))
+    os.environ["DATABASE_URL"] = database_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("flush", interactive=False, verbosity=0) if _has_tables() else None
+    call_command("migrate", verbosity=0)
+
+
+def _has_tables():
+    from django.db import connection
+
+    return "activities_activity" in connection.introspection.table_names()
+
+
+def generate(scale, *, first_year=2010, years=10, seed=2019):
+    """N x the seed's committee and `years` of monthly activities, written in bulk."""
+    import datetime
+
+    from django.db import transaction
+
+    from activities.models import (
+        Activity,
+        ActivityCounter,
+        Attendance,
+        GroupMembership,
+        LeaderPresence,
+        Outcome,
+        Publicity,
+        RotationGroup,
+        Theme,
+    )
+    from members.models import FederationRole, Member, PublicOffice
+
+    rng = random.Random(seed)
+    roles = (
+        [FederationRole.CHAIR]
+        + [FederationRole.VICE_CHAIR] * 9 * scale
+        + [FederationRole.VICE_PRESIDENT] * 27 * scale
+        + [FederationRole.STANDING] * 93 * scale
+        + [FederationRole.EXECUTIVE] * (3 * scale - 1)
+    )
+    start = datetime.date(first_year - 1, 1, 1)
+    with transaction.atomic():
+        groups = RotationGroup.objects.bulk_create(
+            RotationGroup(number=n, name=f"第{n}轮值组") for n in range(1, 13)
+        )
+        members = Member.objects.bulk_create(
+            Member(name=f"成员{i:05d}", role=role, mobile=f"139{i:08d}", company=f"企业{i}")
+            for i, role in enumerate(roles)
+        )
+        memberships, current = [], {}
+        for i, member in enumerate(members[1:], 1):  # the chair is in no group
+            group = groups[i % 12]
+            if i % 20 == 0:  # one in twenty moved group half-way through
+                moved = datetime.date(first_year + years // 2, 7, 1)
+                memberships.append(
+                    GroupMembership(member=member, group=group, start_date=start, end_date=moved)
+                )
+                group = groups[(i + 1) % 12]
+                memberships.append(GroupMembership(member=member, group=group, start_date=moved))
+            else:
+                memberships.append(
+                    GroupMembership(
+                        member=member,
+                        group=group,
+                        start_date=start,
+                        is_convener=member.role in FederationRole.convener_roles() and i % 3 == 0,
+                    )
+                )
+            current.setdefault(group.pk, []).append(member)
+        GroupMembership.objects.bulk_create(memberships)
+        Member.objects.filter(pk__in=[m.pk for m in members[5::50]]).update(
+            archived_at=datetime.datetime(first_year + years - 1, 6, 30, tzinfo=datetime.UTC)
+        )
+        offices = [
+            PublicOffice(member=m, kind=PublicOffice.Kind.DEPUTY, level=PublicOffice.Level.COUNTY)
+            for m in members[: 23 * scale]
+        ] + [
+            PublicOffice(member=m, kind=PublicOffice.Kind.CPPCC, level=PublicOffice.Level.COUNTY)
+            for m in members[20 * scale : 77 * scale]
+        ]
+        PublicOffice.objects.bulk_create(offices)
+
+        themes = list(Theme.values)
+        activities, number = [], 0
+        for year in range(first_year, first_year + years):
+            for month in range(1, 13):
+                number += 1
+                activities.append(
+                    Activity(
+                        number=number,
+                        group=groups[(month - 1) % 12],
+                        date=datetime.date(year, month, 15),
+                        title=f"第{number}次轮值活动",
+                        theme=themes[number % len(themes)],
+                        place=f"福安市{month}号会议室",
+                        host_enterprise=f"福安市承办企业{number}有限公司",
+                        status=Activity.Status.HELD,
+                        other_participants=rng.randint(3, 12),
+                    )
+                )
+        activities.append(  # and some that must not count
+            Activity(
+                group=groups[0],
+                date=datetime.date(first_year, 6, 1),
+                title="取消的活动",
+                theme=themes[0],
+                status=Activity.Status.CANCELLED,
+                cancel_reason="台风",
+            )
+        )
+        activities = Activity.objects.bulk_create(activities)
+        ActivityCounter.objects.update_or_create(pk=1, defaults={"last_number": number})
+
+        attendance, leaders, publicity, outcomes = [], [], [], []
+        for activity in activities[:number]:
+            own = current[activity.group_id]
+            present = set(rng.sample(own, k=int(len(own) * 0.7)))
+            present |= set(rng.sample(members, k=5))
+            attendance += [Attendance(activity=activity, member=m) for m in present]
+            leaders += [
+                LeaderPresence(
+                    activity=activity,
+                    name=f"部门领导{k}",
+                    title="局长",
+                    level=LeaderPresence.Level.DEPARTMENT,
+                )
+                for k in range(2)
+            ]
+            if activity.number % 2:
+                leaders.append(
+                    LeaderPresence(
+                        activity=activity,
+                        name="市领导",
+                        title="副市长",
+                        level=LeaderPresence.Level.FOUR_BODIES,
+                    )
+                )
+            publicity += [
+                Publicity(activity=activity, channel=channel)
+                for channel in rng.sample(list(Publicity.Channel.values), k=3)
+            ]
+            if activity.date.month == 8:
+                outcomes.append(
+                    Outcome(
+                        activity=activity,
+                        kind=Outcome.Kind.RESEARCH_REPORT,
+                        title=f"{activity.title}调研报告",
+                        year=activity.date.year,
+                    )
+                )
+        for year in range(first_year, first_year + years):
+            for k in range(24):
+                outcomes.append(
+                    Outcome(
+                        member=members[20 * scale + k],
+                        kind=Outcome.Kind.PROPOSAL,
+                        submitted_to=Outcome.SubmittedTo.CPPCC,
+                        title=f"{year}年提案{k}",
+                        year=year,
+                        is_key=k < 2,
+                    )
+                )
+        Attendance.objects.bulk_create(attendance, batch_size=2000)
+        LeaderPresence.objects.bulk_create(leaders)
+        Publicity.objects.bulk_create(publicity)
+        Outcome.objects.bulk_create(outcomes)
+    return len(members), number, len(attendance)
+
+
+def _best(fn, repeat, clock=time.perf_counter):
+    times = []
+    for _ in range(repeat):
+        t = clock()
+        fn()
+        times.append(clock() - t)
+    return min(times), statistics.median(times)
+
+
+def _peak(fn):
+    tracemalloc.start()
+    try:
+        fn()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def _cells_of(content):
+    """Every sheet's values, as the floor writes them."""
+    from openpyxl import load_workbook
+
+    wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    sheets = []
+    for ws in wb.worksheets:
+        ws.reset_dimensions()
+        sheets.append((ws.title, [list(r) for r in ws.iter_rows(values_only=True)]))
+    wb.close()
+    return sheets
+
+
+def _floor(sheets):
+    """Bare openpyxl write-only: the same values, nothing else."""
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    for title, rows in sheets:
+        ws = wb.create_sheet(title)
+        for row in rows:
+            ws.append(row)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer
+
+
+def run_scale(scale, database_url, repeat):
+    _setup_django(database_url)
+    import datetime
+
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    from activities.models import Activity, Attendance
+    from members.models import Member, Role, User
+    from reports.excel import build_workbook
+    from reports.tallies import Period, tally
+
+    t = time.perf_counter()
+    if scale == 1:
+        call_command("seed_demo", stdout=io.StringIO())
+        period = Period(datetime.date(2017, 11, 1), datetime.date(2019, 7, 31))
+    else:
+        generate(scale)
+        period = Period(datetime.date(2010, 1, 1), datetime.date(2019, 12, 31))
+    generated = time.perf_counter() - t
+
+    # Count right away: Django keeps only the last 9,000 queries, so counts taken later drift.
+    connection.queries_log.clear()
+    with CaptureQueriesContext(connection) as queries:
+        report = tally(period)
+    tally_queries = len(queries)
+    tally_best, _ = _best(lambda: tally(period), repeat)
+
+    def render():
+        buffer = io.BytesIO()
+        build_workbook(report).save(buffer)
+        return buffer
+
+    content = render().getvalue()
+    sheets = _cells_of(content)
+    # Interleaved, so a busy moment on a shared machine hits both alike.
+    workbook_times, floor_times = [], []
+    # CPU time, not wall time: other work on a shared machine does not count against either.
+    for _ in range(repeat):
+        workbook_times.append(_best(render, 1, time.process_time)[0])
+        floor_times.append(_best(lambda: _floor(sheets), 1, time.process_time)[0])
+    workbook_best, workbook_median = min(workbook_times), statistics.median(workbook_times)
+    floor_best, floor_median = min(floor_times), statistics.median(floor_times)
+    workbook_peak = _peak(render)
+    floor_peak = _peak(lambda: _floor(sheets))
+
+    leader, _ = User.objects.get_or_create(username="bench-leader", role=Role.LEADERSHIP)
+    client = Client()
+    client.force_login(leader)
+    url = reverse("reports:report_period")
+    query = {"from": period.start.isoformat(), "to": period.end.isoformat()}
+    client.get(url, query)
+    connection.queries_log.clear()
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url, query)
+    page_queries = len(captured)
+    assert response.status_code == 200, response.status_code
+    page_best, page_median = _best(lambda: client.get(url, query), repeat)
+    year_url = reverse("reports:report_year", args=[period.end.year])
+    connection.queries_log.clear()
+    with CaptureQueriesContext(connection) as captured:
+        client.get(year_url)
+    year_queries = len(captured)
+    year_best, _ = _best(lambda: client.get(year_url), repeat)
+
+    return {
+        "scale": scale,
+        "database": connection.vendor,
+        "period": str(period.label),
+        "members": Member.objects.count(),
+        "activities_counted": report.activity_count,
+        "attendance_rows": Attendance.objects.count(),
+        "activities_total": Activity.objects.count(),
+        "person_times": report.person_times,
+        "cells": sum(len([v for v in row if v is not None]) for _t, rows in sheets for row in rows),
+        "xlsx_bytes": len(content),
+        "generate_s": round(generated, 2),
+        "tally_queries": tally_queries,
+        "tally_s": round(tally_best, 3),
+        "workbook_s": round(workbook_best, 3),
+        "workbook_median_s": round(workbook_median, 3),
+        "floor_s": round(floor_best, 3),
+        "floor_median_s": round(floor_median, 3),
+        "workbook_vs_floor": round(workbook_best / floor_best, 2),
+        "workbook_vs_floor_median": round(workbook_median / floor_median, 2),
+        "workbook_peak_mb": round(workbook_peak / 2**20, 1),
+        "floor_peak_mb": round(floor_peak / 2**20, 1),
+        "page_queries": page_queries,
+        "page_s": round(page_best, 3),
+        "page_median_s": round(page_median, 3),
+        "year_page_queries": year_queries,
+        "year_page_s": round(year_best, 3),
+    }
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=int, action="append", help="1 and/or 10 (default both)")
+    parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--database-url", help="A scratch database (emptied!); default SQLite")
+    parser.add_argument("--json", action="store_true", help="Print raw JSON only")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+
+    if args.child:
+        (scale,) = args.scale
+        print(json.dumps(run_scale(scale, args.database_url, args.repeat)))
+        return
+
+    results = []
+    for scale in args.scale or [1, 10]:
+        with tempfile.TemporaryDirectory() as scratch:
+            url = args.database_url or f"sqlite:///{scratch}/bench.sqlite3"
+            out = subprocess.run(
+                [
+                    sys.executable,
+                    __file__,
+                    "--child",
+                    "--scale",
+                    str(scale),
+                    "--repeat",
+                    str(args.repeat),
+                    "--database-url",
+                    url,
+                ],
+                check=True,
+                capture_output=True,
+                text=True,
+                cwd=ROOT,
+            ).stdout
+            results.append(json.loads(out.strip().splitlines()[-1]))
+    if args.json:
+        print(json.dumps(results, indent=2, ensure_ascii=False))
+        return
+    keys = [k for k in results[0] if k != "scale"]
+    print("| | " + " | ".join(f"{r['scale']}x" for r in results) + " |")
+    print("|---|" + "---:|" * len(results))
+    for key in keys:
+        print(f"| {key} | " + " | ".join(str(r[key]) for r in results) + " |")
+
+
+if __name__ == "__main__":
+    main()
