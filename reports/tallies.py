@@ -639,9 +639,6 @@ def _activities(with_counts, counted_ids):
     return rows, leaders
 
 
-FAR_FUTURE = datetime.date(9999, 12, 31)
-
-
 def _memberships_in(period, group_ids):
     """Group memberships in force at some time in the period (an end date is exclusive)."""
     memberships = GroupMembership.objects.filter(start_date__lte=period.end).filter(
@@ -740,22 +737,28 @@ def _by_group(with_counts, counted_ids, memberships, period, group_ids):
             activities=Count("pk"), person_times=Coalesce(_person_times(), 0)
         )
     }
-    took_part = Attendance.objects.filter(
-        member_id=OuterRef("member_id"),
-        activity__in=counted_ids,
-        activity__date__gte=OuterRef("start_date"),
-        activity__date__lt=OuterRef("until"),
+    members = {
+        row["group_id"]: row["members"]
+        for row in memberships.values("group_id").annotate(
+            members=Count("member_id", distinct=True)
+        )
+    }
+    # From the attendance side, each row matched to the membership in force on the activity's
+    # day (one filter() call, so all conditions apply to the same membership row).
+    in_force = Q(
+        member__memberships__start_date__lte=F("activity__date"),
+    ) & (
+        Q(member__memberships__end_date__isnull=True)
+        | Q(member__memberships__end_date__gt=F("activity__date"))
     )
-    people = {
-        row["group_id"]: row
-        for row in memberships.annotate(
-            until=Coalesce("end_date", Value(FAR_FUTURE)), took_part=Exists(took_part)
-        )
-        .values("group_id")
-        .annotate(
-            members=Count("member_id", distinct=True),
-            participants=Count("member_id", distinct=True, filter=Q(took_part=True)),
-        )
+    if group_ids is not None:
+        in_force &= Q(member__memberships__group_id__in=group_ids)
+    participants = {
+        row["member__memberships__group_id"]: row["participants"]
+        for row in Attendance.objects.filter(Q(activity__in=counted_ids) & in_force)
+        .order_by()
+        .values("member__memberships__group_id")
+        .annotate(participants=Count("member_id", distinct=True))
     }
     groups = RotationGroup.objects.filter(
         Q(archived_at__isnull=True)
@@ -767,15 +770,14 @@ def _by_group(with_counts, counted_ids, memberships, period, group_ids):
     rows = []
     for group in groups.order_by("number").values("pk", "number", "name"):
         h = held.get(group["pk"], {})
-        p = people.get(group["pk"], {})
         rows.append(
             GroupTally(
                 number=group["number"],
                 name=group["name"],
                 activities=h.get("activities", 0),
                 person_times=h.get("person_times", 0),
-                members=p.get("members", 0),
-                participants=p.get("participants", 0),
+                members=members.get(group["pk"], 0),
+                participants=participants.get(group["pk"], 0),
             )
         )
     return rows
