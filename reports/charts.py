@@ -43,44 +43,44 @@ class Chart:
     empty: bool = False
 
 
-def horizontal_bars(title, items, *, scale=None):
+def horizontal_bars(title, items, *, scale=None, width=WIDTH, label_width=LABEL_WIDTH):
     """items: (label, value, text) rows; a bar of ``scale`` (default: the largest) is full."""
     top = scale or max((value for _label, value, _text in items), default=0)
-    span = WIDTH - LABEL_WIDTH - VALUE_WIDTH
+    span = width - label_width - VALUE_WIDTH
     bars = []
     for i, (label, value, text) in enumerate(items):
         y = i * ROW_HEIGHT + (ROW_HEIGHT - BAR_HEIGHT) / 2
-        width = round(span * value / top, 1) if top else 0
+        bar_width = round(span * value / top, 1) if top else 0
         bars.append(
             Bar(
                 label=str(label),
                 value=value,
                 text=text,
-                x=LABEL_WIDTH,
+                x=label_width,
                 y=y,
-                width=width,
+                width=bar_width,
                 height=BAR_HEIGHT,
-                label_x=LABEL_WIDTH - 8,
+                label_x=label_width - 8,
                 label_y=y + BAR_HEIGHT - 3,
-                text_x=LABEL_WIDTH + width + 6,
+                text_x=label_width + bar_width + 6,
                 text_y=y + BAR_HEIGHT - 3,
             )
         )
     return Chart(
         title=str(title),
         kind="bars",
-        width=WIDTH,
+        width=width,
         height=max(len(items), 1) * ROW_HEIGHT,
         bars=bars,
         empty=not any(value for _label, value, _text in items),
     )
 
 
-def columns(title, items, *, height=200):
+def columns(title, items, *, height=220, width=480):
     """items: ((year, month), value, text); the x axis names the months (or years if many)."""
     n = max(len(items), 1)
     plot_height = height - 40
-    step = WIDTH / n
+    step = width / n
     column_width = max(step * 0.7, 1)
     top = max((value for _key, value, _text in items), default=0)
     show_values = n <= 24
@@ -103,14 +103,17 @@ def columns(title, items, *, height=200):
             )
         )
         centre = round(i * step + step / 2, 1)
-        if n <= 24:
+        if n <= 12:
             axis.append((centre, height - 18, f"{month}月"))
-        if month == 1 or i == 0:
+        elif n <= 24:
+            axis.append((centre, height - 18, str(month)))
+        # The year under its January, and under the first month unless a January is too near.
+        if month == 1 or (i == 0 and (month <= 10 or n <= 2)):
             axis.append((round(i * step + 2, 1), height - 2, f"{year}年"))
     return Chart(
         title=str(title),
         kind="columns",
-        width=WIDTH,
+        width=width,
         height=height,
         bars=bars,
         axis_labels=axis,
@@ -130,6 +133,8 @@ def theme_chart(report):
             )
             for t in report.themes
         ],
+        width=420,
+        label_width=80,
     )
 
 
