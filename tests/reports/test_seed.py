@@ -52,6 +52,7 @@ def test_page(leader):
     assert report.with_department == 17
     assert {str(t.label): t.activities for t in report.themes} == THEMES
     html = response.content.decode()
+    assert "!!INVALID" not in html
     assert 'id="figure-activities">17<' in html
     assert 'id="figure-person-times">519<' in html
     assert 'id="figure-four-bodies">8<' in html

@@ -53,6 +53,7 @@ def test_leader_sees_the_figures(leader_client, year_2018):
     report = response.context["report"]
     assert (report.activity_count, report.person_times, report.with_four_bodies) == (2, 12, 1)
     html = response.content.decode()
+    assert "!!INVALID" not in html
     assert 'id="figure-activities">2<' in html
     assert 'id="figure-person-times">12<' in html
     assert "<svg" in html
