@@ -166,7 +166,6 @@ class SheetWriter:
         self.caps = caps or {}
         self.freeze_col = freeze_col
         self.pages_wide = 1
-        self.print_title_cols = None
         # Columns from raw_from on hold only counts or None (the attendance matrix): they go
         # to openpyxl as they are, which keeps a 1,320 x 120 matrix cheap.
         self.raw_from = raw_from
@@ -212,8 +211,6 @@ class SheetWriter:
         ws.page_setup.fitToHeight = 0
         ws.sheet_properties.pageSetUpPr.fitToPage = True
         ws.print_title_rows = f"1:{HEADER_ROW}"
-        if self.print_title_cols:
-            ws.print_title_cols = self.print_title_cols
         ws.print_options.horizontalCentered = True
         ws.page_margins.left = ws.page_margins.right = 0.4
         ws.page_margins.top = ws.page_margins.bottom = 0.6
@@ -525,8 +522,8 @@ def _members(wb, report):
         freeze_col=2,
         raw_from=len(fixed),
     )
-    # Name on every page; a long period's matrix spreads over pages of about 30 activities.
-    sheet.print_title_cols = "A:A"
+    # A long period's matrix spreads over pages of about 30 activities. (Repeating the name
+    # column too would need a two-part print-titles name whose order Excel is particular about.)
     sheet.pages_wide = max(1, math.ceil(len(columns) / 30))
     activity_ids = [a.pk for a in report.activities]
     archived, current = _("Archived"), ""

@@ -97,6 +97,7 @@ def test_bad_period_gives_a_chinese_message(leader_client, query, message, name)
     assert response.status_code == 400
     assert response["Content-Type"].startswith("text/html")
     assert message in response.content.decode()
+    assert "!!INVALID" not in response.content.decode()
 
 
 @pytest.mark.parametrize("year", [0, 1999, 2101, 99999])
