@@ -155,3 +155,7 @@ LOGGING = {
 }
 
 SITE_NAME = _("Rotation activities · Fu'an FIC")
+
+# Used in links inside reminder emails, e.g. https://rotation.example.org
+SITE_URL = env_str("SITE_URL", default="http://127.0.0.1:8000")
+REMINDER_DAYS_BEFORE = int(env_str("REMINDER_DAYS_BEFORE", default="7"))

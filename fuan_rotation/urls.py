@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("activities.urls")),
     path("", include("members.urls")),
     path("", include("activities.roster_urls")),
+    path("", include("activities.schedule_urls")),
     path("", include("reports.urls")),
 ]
 
