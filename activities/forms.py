@@ -171,6 +171,7 @@ class LeaderForm(forms.ModelForm):
     class Meta:
         model = LeaderPresence
         fields = ["name", "title", "level"]
+        labels = {"title": _("Position")}
 
 
 class OutcomeForm(forms.ModelForm):

@@ -137,6 +137,10 @@ class MemberFilterForm(forms.Form):
         self.fields["industry"].choices = [("", _("All industries")), *[(i, i) for i in industries]]
         self.fields["township"].choices = [("", _("All regions")), *[(t, t) for t in townships]]
 
+    def extra_filters_used(self):
+        """Whether a filter other than the search box is set (the phone layout shows them)."""
+        return any(self.data.get(name) for name in self.fields if name != "q")
+
     def filter(self, queryset):
         """Apply the valid filters; an invalid one is ignored rather than emptying the list."""
         data = self.cleaned_data if self.is_valid() else {}

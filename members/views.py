@@ -93,7 +93,10 @@ class MemberListView(ListView):
         )
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(filter_form=self.get_filter_form(), **kwargs)
+        form = self.get_filter_form()
+        context = super().get_context_data(
+            filter_form=form, filters_open=form.extra_filters_used(), **kwargs
+        )
         visibility = MobileVisibility(self.request.user)
         for member in context["members"]:
             member.shown_mobile = visibility.display(member, member.group_id)
