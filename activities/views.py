@@ -328,10 +328,13 @@ class ActivityFormView(StaffRequiredMixin, TemplateView):
         # Looked up after the permission check, so a non-staff user learns nothing from a 404.
         return self.get_activity()
 
+    def get_initial(self):
+        return {}
+
     def build_forms(self, data=None):
         activity = self.activity
         return {
-            "form": ActivityForm(data, instance=activity),
+            "form": ActivityForm(data, instance=activity, initial=self.get_initial()),
             "leader_formset": LeaderFormSet(data, instance=activity, prefix="leaders"),
             "outcome_formset": OutcomeFormSet(data, instance=activity, prefix="outcomes"),
             "publicity_formset": PublicityFormSet(data, instance=activity, prefix="publicity"),
@@ -380,7 +383,15 @@ class ActivityFormView(StaffRequiredMixin, TemplateView):
 
 
 class ActivityCreateView(ActivityFormView):
-    pass
+    def get_initial(self):
+        # "Record an activity" from a group's page comes with ?group=<number>.
+        number = self.request.GET.get("group", "")
+        group = (
+            RotationGroup.objects.active().filter(number=number).first()
+            if number.isdigit()
+            else None
+        )
+        return {"group": group.pk} if group else {}
 
 
 class ActivityUpdateView(ActivityFormView):

@@ -605,3 +605,16 @@ def test_error_pages_render(client, staff_client):
     assert response.status_code == 403
     assert "您无权进行此操作" in response.content.decode()
     assert Member.objects.count() == 0
+
+
+def test_record_from_a_group_page_preselects_the_group(staff_client, group1, group2):
+    member = MemberFactory(name="二组成员")
+    MembershipFactory(member=member, group=group2)
+    response = staff_client.get(reverse("activities:activity_create"), {"group": group2.number})
+    assert response.context["form"]["group"].value() == group2.pk
+    assert response.context["attendance_sections"][0].group_id == group2.pk
+    page = staff_client.get(reverse("activities:group_detail", args=[group2.number]))
+    assert f"{reverse('activities:activity_create')}?group=2" in page.content.decode()
+    assert (
+        staff_client.get(reverse("activities:activity_create"), {"group": "x"}).status_code == 200
+    )
