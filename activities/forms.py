@@ -25,6 +25,7 @@ def members_with_current_group(queryset):
     return queryset.annotate(
         current_group_id=Subquery(current.values("group_id")[:1]),
         current_group_number=Subquery(current.values("group__number")[:1]),
+        current_group_start=Subquery(current.values("start_date")[:1]),
     )
 
 
@@ -251,6 +252,29 @@ class MembershipAddForm(forms.Form):
                 _("%(name)s is already in this group."), params={"name": member.name}
             )
         return member
+
+    def clean_start_date(self):
+        start = self.cleaned_data["start_date"]
+        if start > timezone.localdate():
+            raise forms.ValidationError(_("A move is recorded when it happens, not ahead."))
+        return start
+
+    def clean(self):
+        cleaned = super().clean()
+        member, start = cleaned.get("member"), cleaned.get("start_date")
+        if member and start and member.current_group_start and start < member.current_group_start:
+            self.add_error(
+                "start_date",
+                forms.ValidationError(
+                    _("%(name)s joined group %(group)s on %(day)s; the move cannot be earlier."),
+                    params={
+                        "name": member.name,
+                        "group": member.current_group_number,
+                        "day": member.current_group_start.isoformat(),
+                    },
+                ),
+            )
+        return cleaned
 
 
 class ConvenersForm(forms.Form):

@@ -242,12 +242,13 @@ class GroupMembersEditView(StaffRequiredMixin, TemplateView):
         return self._done()
 
     def _remove(self):
+        member_id = self.request.POST.get("member", "")
         membership = (
             self.group.memberships.current()
-            .filter(member_id=self.request.POST.get("member") or 0)
+            .filter(member_id=int(member_id))
             .select_related("member")
             .first()
-            if str(self.request.POST.get("member", "")).isdigit()
+            if member_id.isdigit()
             else None
         )
         if membership is None:

@@ -618,3 +618,33 @@ def test_record_from_a_group_page_preselects_the_group(staff_client, group1, gro
     assert (
         staff_client.get(reverse("activities:activity_create"), {"group": "x"}).status_code == 200
     )
+
+
+class TestMoveDates:
+    def url(self, group):
+        return reverse("activities:group_members_edit", args=[group.number])
+
+    def test_move_cannot_predate_the_current_group(self, staff_client, group1, group2):
+        member = MemberFactory(name="周测试")
+        MembershipFactory(member=member, group=group1, start_date=datetime.date(2019, 1, 1))
+        response = staff_client.post(
+            self.url(group2),
+            {"action": "add", "add-member": member.pk, "add-start_date": "2018-06-01"},
+        )
+        assert response.status_code == 200
+        assert response.context["add_form"].errors["start_date"] == [
+            "周测试 于2019-01-01加入第1组，调动日期不能早于此日。"
+        ]
+        assert member.memberships.get().group == group1
+
+    def test_move_cannot_be_in_the_future(self, staff_client, group2):
+        member = MemberFactory()
+        later = timezone.localdate() + datetime.timedelta(days=1)
+        response = staff_client.post(
+            self.url(group2),
+            {"action": "add", "add-member": member.pk, "add-start_date": later.isoformat()},
+        )
+        assert response.context["add_form"].errors["start_date"] == [
+            "调动在发生时登记，不能提前登记。"
+        ]
+        assert not member.memberships.exists()
