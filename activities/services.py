@@ -194,7 +194,5 @@ def group_conveners_set(*, group, conveners, by):
     for membership in group.memberships.current().select_related("member"):
         is_convener = membership.member_id in wanted
         if membership.is_convener != is_convener:
-            membership_assign(
-                member=membership.member, group=group, by=by, is_convener=is_convener
-            )
+            membership_assign(member=membership.member, group=group, by=by, is_convener=is_convener)
     return group

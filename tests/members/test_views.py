@@ -77,9 +77,7 @@ class TestRosterList:
             name="甲一", role=FederationRole.VICE_CHAIR, industry="食品", township="赛岐镇"
         )
         b = MemberFactory(name="乙二", role=FederationRole.STANDING, industry="电机电器")
-        MemberFactory(
-            name="丙三", archived_at=datetime.datetime(2019, 1, 1, tzinfo=datetime.UTC)
-        )
+        MemberFactory(name="丙三", archived_at=datetime.datetime(2019, 1, 1, tzinfo=datetime.UTC))
         MembershipFactory(member=a, group=group1)
         MembershipFactory(member=b, group=group2)
         PublicOfficeFactory(member=b, kind=PublicOffice.Kind.DEPUTY)
