@@ -539,7 +539,7 @@ class TestGroupMembersEdit:
         )
         assert response.status_code == 200
         assert response.context["conveners_form"].errors["conveners"] == [
-            "只有兼职副主席和副会长可以担任召集人；常委丁 是常务执委。"
+            "只有兼职副主席和副会长可以担任召集人；常委丁 是常执委。"
         ]
         assert not GroupMembership.objects.get(member=standing).is_convener
 
