@@ -22,6 +22,7 @@ from activities.forms import (
     PublicityFormSet,
     kept_rows,
 )
+from activities.member_views import MobileVisibility
 from activities.models import (
     Activity,
     Attendance,
@@ -37,7 +38,6 @@ from activities.services import (
     membership_end,
 )
 from members.permissions import StaffRequiredMixin
-from members.views import MobileVisibility
 
 CONVENERS_USUAL = range(2, 4)  # 2–3 per group is the norm; outside it we warn, not refuse
 

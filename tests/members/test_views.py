@@ -7,9 +7,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from activities.member_views import mask_mobile
 from activities.models import GroupMembership
 from members.models import FederationRole, Member, PublicOffice
-from members.views import mask_mobile
 from tests.factories import (
     ActivityFactory,
     AttendanceFactory,

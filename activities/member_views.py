@@ -1,4 +1,4 @@
-"""Roster pages: everyone logged in reads them; only staff create, edit and archive."""
+"""Roster pages (/members/): they show groups and attendance, so they live beside them."""
 
 from django.contrib import messages
 from django.db import IntegrityError, transaction
