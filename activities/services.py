@@ -165,6 +165,47 @@ def member_group(member, on=None):
     return membership.group if membership else None
 
 
+def _rows_set(*, activity, related, rows, by):
+    """Make an activity's related rows (leaders, outcomes, publicity) exactly `rows`."""
+    kept = []
+    for row in rows:
+        if row.pk is not None and row.activity_id not in (None, activity.pk):
+            raise ValueError(f"{row!r} belongs to another activity")
+        row.activity = activity
+        row.full_clean()
+        _as(row, by).save()
+        kept.append(row.pk)
+    for old in related.exclude(pk__in=kept):
+        _as(old, by).delete()
+
+
+@transaction.atomic
+def activity_record(*, activity, attendees, leaders=(), outcomes=(), publicity=(), by):
+    """Save an activity with everything recorded about it, all of it or none of it.
+
+    `attendees` are members; `leaders`, `outcomes` and `publicity` are the rows the activity
+    should have afterwards (saved ones are updated, new ones added, any others removed).
+    A held activity takes its 第N次 number here (see activity_save).
+    """
+    activity_save(activity=activity, by=by)
+    attendance_set(activity=activity, members=attendees, by=by)
+    _rows_set(activity=activity, related=activity.leaders.all(), rows=leaders, by=by)
+    _rows_set(activity=activity, related=activity.outcomes.all(), rows=outcomes, by=by)
+    _rows_set(activity=activity, related=activity.publicity.all(), rows=publicity, by=by)
+    return activity
+
+
+@transaction.atomic
+def group_conveners_set(*, group, conveners, by):
+    """Make exactly `conveners` (current members of the group) its conveners."""
+    wanted = {m.pk for m in conveners}
+    for membership in group.memberships.current().select_related("member"):
+        is_convener = membership.member_id in wanted
+        if membership.is_convener != is_convener:
+            membership_assign(member=membership.member, group=group, by=by, is_convener=is_convener)
+    return group
+
+
 # --- The rotation schedule -------------------------------------------------------------------
 
 

@@ -38,3 +38,29 @@ def member_restore(*, member, by):
         member.archived_at = None
         _as(member, by).save(update_fields=["archived_at", "updated_at"])
     return member
+
+
+@transaction.atomic
+def member_offices_set(*, member, offices, by):
+    """Make the member's public offices exactly `offices` (pairs of kind and level).
+
+    Offices that stay keep their row (and its term); the others are removed or added.
+    """
+    wanted = {(kind, level) for kind, level in offices}
+    current = {(o.kind, o.level): o for o in member.offices.all()}
+    for key, office in current.items():
+        if key not in wanted:
+            _as(office, by).delete()
+    for kind, level in sorted(wanted - set(current)):
+        office = _as(PublicOffice(member=member, kind=kind, level=level), by)
+        office.full_clean()
+        office.save()
+    return member
+
+
+@transaction.atomic
+def member_edit(*, member, offices, by, **fields):
+    """Update a member's details and public offices together: both or neither."""
+    member_update(member=member, by=by, **fields)
+    member_offices_set(member=member, offices=offices, by=by)
+    return member
