@@ -224,8 +224,8 @@ class ObligationView(TemplateView):
             if not groups:
                 raise PermissionDenied
         rows = obligation_rows(year, groups=groups)
+        kwargs["year"] = year
         return super().get_context_data(
-            year=year,
             rows=rows,
             missing=[r for r in rows if r.attended == 0],
             groups=groups,

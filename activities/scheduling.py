@@ -191,3 +191,15 @@ def obligation_rows(year, *, groups=None):
     if groups is not None:
         members = members.filter(memberships__group__in=groups, memberships__end_date__isnull=True)
     return list(members)
+
+
+def on_duty_rows(today):
+    """This month's and next month's rows of the schedule, for the home page."""
+    following = next_month(today)
+    this_year = year_schedule(today.year, today=today)
+    rows = [this_year[today.month - 1]]
+    if following.year == today.year:
+        rows.append(this_year[following.month - 1])
+    else:
+        rows.append(year_schedule(following.year, today=today)[0])
+    return rows

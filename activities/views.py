@@ -1,7 +1,9 @@
 """Activities and groups: everyone logged in reads them; only staff record and change them."""
 
 from django.contrib import messages
+from django.contrib.auth.mixins import UserPassesTestMixin
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponseRedirect
@@ -30,8 +32,12 @@ from activities.models import (
     LeaderPresence,
     RotationGroup,
 )
+from activities.schedule_forms import ReturnForm
+from activities.scheduling import on_duty_rows
 from activities.services import (
     activity_record,
+    activity_submit,
+    convened_groups,
     group_conveners_set,
     member_group,
     membership_assign,
@@ -62,8 +68,13 @@ class HomeView(TemplateView):
                 member_id=user.member_id,
                 activity__in=held_this_year,
             ).count()
+        pending = None
+        if user.is_office_staff:
+            pending = Activity.objects.filter(review_status=Activity.Review.PENDING).count()
         return super().get_context_data(
             year=today.year,
+            on_duty=on_duty_rows(today),
+            pending_count=pending,
             recent_activities=recent,
             held_this_year=held_this_year.count(),
             person_times_this_year=held_this_year.person_times(),
@@ -312,12 +323,36 @@ class ActivityDetailView(DetailView):
             four_bodies_level=LeaderPresence.Level.FOUR_BODIES,
             outcomes=activity.outcomes.select_related("member"),
             publicity=activity.publicity.all(),
+            can_edit=self.request.user.is_office_staff
+            or (
+                activity.archived_at is None
+                and convened_groups(self.request.user).filter(pk=activity.group_id).exists()
+            ),
+            return_form=ReturnForm(),
             **kwargs,
         )
 
 
-class ActivityFormView(StaffRequiredMixin, TemplateView):
-    """The one page for recording an activity: details, attendance, leaders, outcomes, publicity."""
+class ActivityEditorRequiredMixin(UserPassesTestMixin):
+    """Staff record any group's activity; a convener records their own group's (谁组织谁记录)."""
+
+    raise_exception = True
+
+    def test_func(self):
+        user = self.request.user
+        return user.is_office_staff or convened_groups(user).exists()
+
+    def editable_groups(self):
+        if self.request.user.is_office_staff:
+            return None
+        return convened_groups(self.request.user)
+
+
+class ActivityFormView(ActivityEditorRequiredMixin, TemplateView):
+    """The one page for recording an activity: details, attendance, leaders, outcomes, publicity.
+
+    A convener's record of a held activity goes to the staff for approval when saved.
+    """
 
     template_name = "activities/activity_form.html"
 
@@ -334,8 +369,12 @@ class ActivityFormView(StaffRequiredMixin, TemplateView):
 
     def build_forms(self, data=None):
         activity = self.activity
+        form = ActivityForm(data, instance=activity, initial=self.get_initial())
+        groups = self.editable_groups()
+        if groups is not None:
+            form.fields["group"].queryset = groups.order_by("number")
         return {
-            "form": ActivityForm(data, instance=activity, initial=self.get_initial()),
+            "form": form,
             "leader_formset": LeaderFormSet(data, instance=activity, prefix="leaders"),
             "outcome_formset": OutcomeFormSet(data, instance=activity, prefix="outcomes"),
             "publicity_formset": PublicityFormSet(data, instance=activity, prefix="publicity"),
@@ -357,15 +396,21 @@ class ActivityFormView(StaffRequiredMixin, TemplateView):
             return self.render_to_response(self.get_context_data(forms=forms))
         form = forms["form"]
         saved_state = (form.instance.pk, form.instance.number)
+        needs_approval = (
+            not request.user.is_office_staff and form.instance.status == Activity.Status.HELD
+        )
         try:
-            activity = activity_record(
-                activity=form.instance,
-                attendees=form.cleaned_data["attendees"],
-                leaders=kept_rows(forms["leader_formset"]),
-                outcomes=kept_rows(forms["outcome_formset"]),
-                publicity=kept_rows(forms["publicity_formset"]),
-                by=request.user,
-            )
+            with transaction.atomic():
+                activity = activity_record(
+                    activity=form.instance,
+                    attendees=form.cleaned_data["attendees"],
+                    leaders=kept_rows(forms["leader_formset"]),
+                    outcomes=kept_rows(forms["outcome_formset"]),
+                    publicity=kept_rows(forms["publicity_formset"]),
+                    by=request.user,
+                )
+                if needs_approval:
+                    activity_submit(activity=activity, by=request.user)
         except ValidationError as error:
             # The transaction rolled back; forget the id and number it had handed out.
             form.instance.pk, form.instance.number = saved_state
@@ -380,6 +425,8 @@ class ActivityFormView(StaffRequiredMixin, TemplateView):
         else:
             text = _("Activity “%(title)s” was saved.") % {"title": activity.title}
         messages.success(request, text)
+        if needs_approval:
+            messages.info(request, _("The record now awaits the staff's approval."))
         return HttpResponseRedirect(reverse("activities:activity_detail", args=[activity.pk]))
 
 
@@ -387,14 +434,20 @@ class ActivityCreateView(ActivityFormView):
     def get_initial(self):
         # "Record an activity" from a group's page comes with ?group=<number>.
         number = self.request.GET.get("group", "")
-        group = (
-            RotationGroup.objects.active().filter(number=number).first()
-            if number.isdigit()
-            else None
-        )
+        groups = self.editable_groups()
+        if groups is None:
+            groups = RotationGroup.objects.active()
+        group = groups.filter(number=number).first() if number.isdigit() else None
+        if group is None and self.editable_groups() is not None:
+            group = groups.order_by("number").first()
         return {"group": group.pk} if group else {}
 
 
 class ActivityUpdateView(ActivityFormView):
     def get_activity(self):
-        return get_object_or_404(Activity.objects.select_related("group"), pk=self.kwargs["pk"])
+        activities = Activity.objects.select_related("group")
+        groups = self.editable_groups()
+        if groups is not None:
+            # Another group's record is simply not found.
+            activities = activities.filter(group__in=groups, archived_at__isnull=True)
+        return get_object_or_404(activities, pk=self.kwargs["pk"])

@@ -29,6 +29,8 @@ pytestmark = pytest.mark.django_db
 ROLES = ["anonymous", "staff", "leader", "convener", "member"]
 READ = {"anonymous": 302, "staff": 200, "leader": 200, "convener": 200, "member": 200}
 WRITE = {"anonymous": 302, "staff": 200, "leader": 403, "convener": 403, "member": 403}
+# Conveners record their own group's activities (the world's activity is in their group 1).
+GROUP_WRITE = {"anonymous": 302, "staff": 200, "leader": 403, "convener": 200, "member": 403}
 POST_ONLY = {"anonymous": 302, "staff": 405, "leader": 403, "convener": 403, "member": 403}
 
 # (namespaced URL name, which object's key it takes, expected GET status per role)
@@ -36,8 +38,8 @@ MATRIX = [
     ("activities:home", None, READ),
     ("activities:activity_list", None, READ),
     ("activities:activity_detail", "activity", READ),
-    ("activities:activity_create", None, WRITE),
-    ("activities:activity_edit", "activity", WRITE),
+    ("activities:activity_create", None, GROUP_WRITE),
+    ("activities:activity_edit", "activity", GROUP_WRITE),
     ("activities:group_list", None, READ),
     ("activities:group_detail", "group", READ),
     ("activities:group_members_edit", "group", WRITE),
@@ -352,7 +354,7 @@ class TestActivityForm:
             assert staff_client.get(reverse("activities:activity_create")).status_code == 200
         assert len(create) <= len(large)
 
-    @pytest.mark.parametrize("who", ["leader_client", "convener_client", "member_client"])
+    @pytest.mark.parametrize("who", ["leader_client", "member_client"])
     def test_non_staff_get_403_and_nothing_is_written(self, request, who, group1):
         client = request.getfixturevalue(who)
         activity = ActivityFactory(group=group1, title="原标题")
@@ -373,6 +375,34 @@ class TestActivityForm:
         assert activity.title == "原标题"
         assert not activity.attendances.exists()
         assert not LeaderPresence.objects.exists()
+
+    def test_convener_of_another_group_finds_nothing_and_writes_nothing(
+        self, other_convener_user, group1, group2
+    ):
+        client = Client()
+        client.force_login(other_convener_user)
+        activity = ActivityFactory(group=group1, title="原标题")
+        data = activity_data(group1, attendees=[MemberFactory()], title="改过的标题")
+        url = reverse("activities:activity_edit", args=[activity.pk])
+        assert client.get(url).status_code == 404
+        assert client.post(url, data).status_code == 404
+        response = client.post(reverse("activities:activity_create"), data)
+        assert response.status_code == 200  # group 1 is not among the choices
+        assert "group" in response.context["form"].errors
+        assert Activity.objects.count() == 1
+        activity.refresh_from_db()
+        assert activity.title == "原标题" and not activity.attendances.exists()
+
+    def test_convener_record_awaits_approval(self, convener_client, group1):
+        member = MemberFactory()
+        data = activity_data(group1, attendees=[member], title="本组座谈会")
+        response = convener_client.post(reverse("activities:activity_create"), data, follow=True)
+        assert response.status_code == 200
+        activity = Activity.objects.get()
+        assert activity.review_status == Activity.Review.PENDING
+        assert activity.number is not None
+        assert "等待机关工作人员审核" in response.content.decode()
+        assert not Activity.objects.counted().exists()
 
 
 # Groups -----------------------------------------------------------------------------------
