@@ -107,7 +107,9 @@ def membership_assign(*, member, group, by, is_convener=False, start=None):
         return current
     if current is not None:
         membership_end(member=member, by=by, on=start)
-    membership = GroupMembership(member=member, group=group, is_convener=is_convener, start_date=start)
+    membership = GroupMembership(
+        member=member, group=group, is_convener=is_convener, start_date=start
+    )
     membership.full_clean()
     _as(membership, by).save()
     return membership
@@ -121,6 +123,14 @@ def member_archive(*, member, by, when=None):
         _as(member, by).save(update_fields=["archived_at", "updated_at"])
         membership_end(member=member, by=by, on=timezone.localdate(member.archived_at))
     return member
+
+
+@transaction.atomic
+def group_create(*, number, name, by, basis=""):
+    group = RotationGroup(number=number, name=name, basis=basis)
+    group.full_clean()
+    _as(group, by).save()
+    return group
 
 
 @transaction.atomic

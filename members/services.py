@@ -38,3 +38,17 @@ def member_restore(*, member, by):
         member.archived_at = None
         _as(member, by).save(update_fields=["archived_at", "updated_at"])
     return member
+
+
+@transaction.atomic
+def member_offices_set(*, member, offices, by):
+    """Make the member's public offices exactly `offices`, a set of (kind, level) pairs."""
+    wanted = set(offices)
+    current = {(o.kind, o.level): o for o in member.offices.all()}
+    for key in set(current) - wanted:
+        _as(current[key], by).delete()
+    for kind, level in sorted(wanted - set(current)):
+        office = _as(PublicOffice(member=member, kind=kind, level=level), by)
+        office.full_clean()
+        office.save()
+    return member

@@ -1,0 +1,86 @@
+"""Roster workbooks made by the tests: the shapes offices really send, and broken files."""
+
+import io
+import zipfile
+
+from openpyxl import Workbook
+
+HEADERS = ["序号", "姓名", "性别", "工作单位", "单位职务", "工商联职务", "所属行业", "所在乡镇"]
+HEADERS += ["联系电话", "轮值组", "召集人", "人大代表/政协委员", "届别", "备注"]
+
+
+def person(n, **overrides):
+    """A row dict for person n (fictional names and numbers)."""
+    row = {
+        "序号": n,
+        "姓名": f"成员{n:04d}",
+        "性别": "男" if n % 3 else "女",
+        "工作单位": f"福安市示例{n}号电机有限公司",
+        "单位职务": "总经理",
+        "工商联职务": "常执委",
+        "所属行业": "电机电器",
+        "所在乡镇": "城阳镇",
+        "联系电话": f"1390{n:07d}",
+        "轮值组": f"第{n % 12 + 1}组",
+        "召集人": "",
+        "人大代表/政协委员": "",
+        "届别": 14,
+        "备注": "",
+    }
+    row.update(overrides)
+    return row
+
+
+def workbook_bytes(rows, headers=HEADERS, *, title_rows=(), footer_rows=(), sheet=None):
+    """An .xlsx with optional title lines above the header and footer lines below."""
+    workbook = Workbook()
+    ws = workbook.active
+    for line in title_rows:
+        ws.append(list(line) if isinstance(line, (list, tuple)) else [line])
+    ws.append(headers)
+    for row in rows:
+        ws.append([row.get(h, "") if isinstance(row, dict) else None for h in headers])
+    for line in footer_rows:
+        ws.append(list(line))
+    if sheet is not None:
+        sheet(ws)
+    return save(workbook)
+
+
+def save(workbook):
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()
+
+
+def roster_bytes(count, start=1, **kwargs):
+    return workbook_bytes([person(n) for n in range(start, start + count)], **kwargs)
+
+
+def rezip(data, *, add=None, replace=None, drop=()):
+    """Copy an .xlsx zip, adding/replacing/dropping members (for bombs and macros)."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    output = io.BytesIO()
+    with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            if info.filename in drop:
+                continue
+            content = (replace or {}).get(info.filename, source.read(info.filename))
+            target.writestr(info.filename, content)
+        for name, content in (add or {}).items():
+            target.writestr(name, content)
+    return output.getvalue()
+
+
+def ole2_bytes(streams=()):
+    """A minimal OLE2 (Compound File) header with directory entry names in UTF-16.
+
+    Enough for the signature check: old .xls files and encrypted .xlsx both start so;
+    an encrypted one names its EncryptionInfo and EncryptedPackage streams.
+    """
+    header = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504
+    directory = b"".join(
+        name.encode("utf-16-le").ljust(64, b"\x00") + b"\x00" * 64
+        for name in ("Root Entry", *streams)
+    )
+    return header + directory + b"\x00" * 512
