@@ -107,9 +107,7 @@ def membership_assign(*, member, group, by, is_convener=False, start=None):
         return current
     if current is not None:
         membership_end(member=member, by=by, on=start)
-    membership = GroupMembership(
-        member=member, group=group, is_convener=is_convener, start_date=start
-    )
+    membership = GroupMembership(member=member, group=group, is_convener=is_convener, start_date=start)
     membership.full_clean()
     _as(membership, by).save()
     return membership
