@@ -571,7 +571,13 @@ def check_container(data):
         raise RosterFileError(_corrupt_message()) from None
     names = {entry.filename for entry in entries}
     if len(entries) > MAX_ZIP_ENTRIES:
-        raise RosterFileError(_unpacked_message())
+        raise RosterFileError(
+            _(
+                "The workbook holds %(count)s files inside, far more than a roster needs (it may "
+                "be a zip bomb). Save the roster sheet on its own and upload that."
+            )
+            % {"count": len(entries)}
+        )
     if sum(entry.file_size for entry in entries) > MAX_UNPACKED_SIZE:
         raise RosterFileError(_unpacked_message())
     if any(name.lower().endswith("vbaproject.bin") for name in names):
@@ -610,6 +616,17 @@ def _unsafe_xml_message():
         "The workbook contains XML declarations that are not allowed (as in an XML bomb). Open "
         "it in Excel or WPS, save it again as .xlsx and upload the new copy."
     )
+
+
+def _caused_by_unsafe_xml(error):
+    """openpyxl wraps parser errors (ValueError from …); look down the chain for defusedxml."""
+    seen = set()
+    while error is not None and id(error) not in seen:
+        if isinstance(error, DefusedXmlException):
+            return True
+        seen.add(id(error))
+        error = error.__cause__ or error.__context__
+    return False
 
 
 def _merged_fills(archive, sheet_path):
@@ -675,9 +692,9 @@ def read_roster(source):
     archive = check_container(data)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
-    except DefusedXmlException:
-        raise RosterFileError(_unsafe_xml_message()) from None
-    except Exception:
+    except Exception as error:
+        if _caused_by_unsafe_xml(error):
+            raise RosterFileError(_unsafe_xml_message()) from None
         # openpyxl raises many kinds of errors for a broken package (KeyError, zlib.error,
         # ParseError, TypeError …); each means the same thing to the user.
         logger.info("Roster workbook could not be opened", exc_info=True)
@@ -687,11 +704,11 @@ def read_roster(source):
             sheet = _read_sheet(archive, worksheet)
             if sheet is not None:
                 return sheet
-    except DefusedXmlException:
-        raise RosterFileError(_unsafe_xml_message()) from None
     except RosterFileError:
         raise
-    except Exception:
+    except Exception as error:
+        if _caused_by_unsafe_xml(error):
+            raise RosterFileError(_unsafe_xml_message()) from None
         logger.info("Roster sheet could not be read", exc_info=True)
         raise RosterFileError(_corrupt_message()) from None
     finally:
