@@ -93,6 +93,7 @@ def discard_upload(token):
 class RosterUploadForm(forms.Form):
     file = forms.FileField(
         label=gettext_lazy("Roster workbook (.xlsx)"),
+        error_messages={"empty": gettext_lazy("The file is empty.")},
         help_text=gettext_lazy("Up to 5 MB and 10000 rows; the first sheet with a header row."),
         widget=forms.ClearableFileInput(
             attrs={
