@@ -3,6 +3,7 @@
 from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from activities.models import (
     Activity,
@@ -111,6 +112,12 @@ def membership_assign(*, member, group, by, is_convener=False, start=None):
     membership.full_clean()
     _as(membership, by).save()
     return membership
+
+
+@transaction.atomic
+def membership_bulk_create(*, memberships, by):
+    """Put many new members (with no current group) in their groups at once, with history."""
+    return bulk_create_with_history(memberships, GroupMembership, batch_size=500, default_user=by)
 
 
 @transaction.atomic

@@ -1,12 +1,13 @@
 """Time and peak memory of a roster import at 132 and 10,000 rows.
 
-    python bench/roster_bench.py [--rows 132 10000]
+    python bench/roster_bench.py [--rows 132 10000] [--trace-memory]
 
 Runs against a fresh SQLite file in a temporary folder (or DATABASE_URL if set: use a
 database of its own, it is flushed). For each size: read the workbook, plan the import on an
 empty database, write it, plan the same file again (every row unchanged), and export.
-Peak memory is tracemalloc's peak for the phase (Python allocations); the process's maximum
-resident size is printed at the end.
+Times are wall-clock. With --trace-memory each phase also reports tracemalloc's peak (Python
+allocations), which slows Python down: take times from a run without it. The process's
+maximum resident size is printed at the end (or run under /usr/bin/time -v).
 """
 
 import argparse
@@ -35,14 +36,21 @@ def setup_django():
     call_command("flush", interactive=False, verbosity=0)
 
 
+TRACE_MEMORY = False
+
+
 def measure(label, function):
-    tracemalloc.start()
+    if TRACE_MEMORY:
+        tracemalloc.start()
     start = time.perf_counter()
     result = function()
     seconds = time.perf_counter() - start
-    _current, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    print(f"  {label:<28} {seconds:8.2f} s   peak {peak / 1024 / 1024:7.1f} MiB")
+    line = f"  {label:<28} {seconds:8.2f} s"
+    if TRACE_MEMORY:
+        _current, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        line += f"   peak {peak / 1024 / 1024:7.1f} MiB"
+    print(line, flush=True)
     return result
 
 
@@ -55,7 +63,7 @@ def run(rows):
 
     call_command("flush", interactive=False, verbosity=0)
     data = seed_roster_bytes(rows)
-    print(f"{rows} rows ({len(data) / 1024:.0f} KiB workbook)")
+    print(f"{rows} rows ({len(data) / 1024:.0f} KiB workbook)", flush=True)
     sheet = measure("read workbook", lambda: read_roster(data))
     plan = measure("plan (empty database)", lambda: plan_import(sheet))
     assert not plan.errors, plan.errors[:3]
@@ -70,7 +78,10 @@ def run(rows):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, nargs="+", default=[132, 10_000])
+    parser.add_argument("--trace-memory", action="store_true", help="peak memory per phase")
     args = parser.parse_args()
+    global TRACE_MEMORY
+    TRACE_MEMORY = args.trace_memory
     setup_django()
     from django.db import connection
 
