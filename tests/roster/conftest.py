@@ -48,3 +48,15 @@ def browser_type_launch_args(browser_type_launch_args):
             "--no-first-run",
         ],
     }
+
+
+@pytest.fixture
+def live_server_closes_connections(live_server):
+    """CONN_MAX_AGE keeps the live server thread's PostgreSQL connection open after the test,
+    and the test database cannot be dropped; close it after every request instead."""
+    from django.db import connection
+
+    saved = connection.settings_dict.get("CONN_MAX_AGE", 0)
+    connection.settings_dict["CONN_MAX_AGE"] = 0
+    yield live_server
+    connection.settings_dict["CONN_MAX_AGE"] = saved

@@ -13,7 +13,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def staff_page(page, live_server):
+def staff_page(page, live_server_closes_connections):
+    live_server = live_server_closes_connections
     user = UserFactory(username="browser-staff", role="staff", is_staff=True)
     client = Client()
     client.force_login(user)
