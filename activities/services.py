@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from activities.models import (
     Activity,
@@ -122,6 +123,12 @@ def membership_assign(*, member, group, by, is_convener=False, start=None):
 
 
 @transaction.atomic
+def membership_bulk_create(*, memberships, by):
+    """Put many new members (with no current group) in their groups at once, with history."""
+    return bulk_create_with_history(memberships, GroupMembership, batch_size=500, default_user=by)
+
+
+@transaction.atomic
 def member_archive(*, member, by, when=None):
     """Archive a member who leaves: their history stays, their current group ends."""
     if member.archived_at is None:
@@ -129,6 +136,14 @@ def member_archive(*, member, by, when=None):
         _as(member, by).save(update_fields=["archived_at", "updated_at"])
         membership_end(member=member, by=by, on=timezone.localdate(member.archived_at))
     return member
+
+
+@transaction.atomic
+def group_create(*, number, name, by, basis=""):
+    group = RotationGroup(number=number, name=name, basis=basis)
+    group.full_clean()
+    _as(group, by).save()
+    return group
 
 
 @transaction.atomic

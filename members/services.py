@@ -1,8 +1,10 @@
 """Writes to the roster. Each service records who made the change (django-simple-history)."""
 
 from django.db import transaction
+from simple_history.utils import bulk_create_with_history
 
 from members.models import Member, PublicOffice
+from members.sorting import pinyin_key, stroke_key
 
 
 def _as(obj, by):
@@ -64,3 +66,27 @@ def member_edit(*, member, offices, by, **fields):
     member_update(member=member, by=by, **fields)
     member_offices_set(member=member, offices=offices, by=by)
     return member
+
+
+def member_bulk_create(*, entries, by):
+    """Create many new members with their offices in a few queries (the roster import).
+
+    `entries` are (fields, offices) pairs whose values were already validated one by one
+    (members.roster); the database constraints still guard uniqueness. Sort keys and history
+    are set as member_create would set them. Returns the members in the order given.
+    """
+    members = []
+    for fields, _offices in entries:
+        member = Member(**fields)
+        member.clean()
+        member.pinyin_key = pinyin_key(member.name)
+        member.stroke_key = stroke_key(member.name)
+        members.append(member)
+    members = bulk_create_with_history(members, Member, batch_size=500, default_user=by)
+    offices = [
+        PublicOffice(member=member, kind=kind, level=level)
+        for member, (_fields, member_offices) in zip(members, entries, strict=True)
+        for kind, level in sorted(member_offices)
+    ]
+    bulk_create_with_history(offices, PublicOffice, batch_size=500, default_user=by)
+    return members
