@@ -44,6 +44,8 @@ class AttendanceSection:
 
 
 class ActivityForm(forms.ModelForm):
+    # The version the form was opened at: a save is refused if someone saved since.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     attendees = forms.ModelMultipleChoiceField(
         label=_("Attendance"),
         queryset=Member.objects.all(),
@@ -77,6 +79,8 @@ class ActivityForm(forms.ModelForm):
         if self.instance.group_id:
             groups = groups | RotationGroup.objects.filter(pk=self.instance.group_id)
         self.fields["group"].queryset = groups.order_by("number")
+        if self.instance.pk:
+            self.initial.setdefault("version", self.instance.version)
         self.fields["status"].widget.attrs["data-status-select"] = ""
         self.fields["other_participants"].widget.attrs["data-other-participants"] = ""
         if self.instance.pk and not self.is_bound:

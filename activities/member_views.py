@@ -14,6 +14,7 @@ from django.views.generic import CreateView, DetailView, ListView, UpdateView, V
 from activities.models import Activity, Attendance, GroupMembership, RotationGroup
 from activities.services import member_archive, member_group
 from members.forms import MemberFilterForm, MemberForm
+from members.locking import StaleEditError
 from members.models import Member, PublicOffice
 from members.permissions import StaffRequiredMixin
 from members.services import member_create, member_edit, member_restore
@@ -177,11 +178,15 @@ class MemberUpdateView(StaffRequiredMixin, UpdateView):
                     member=form.instance,
                     offices=form.office_pairs(),
                     by=self.request.user,
+                    expected_version=form.cleaned_data.get("version"),
                     **form.member_fields(),
                 )
         except IntegrityError:
             form.add_duplicate_mobile_error()
             return self.form_invalid(form)
+        except StaleEditError as stale:
+            form.add_error(None, str(stale))
+            return self.render_to_response(self.get_context_data(form=form, stale=True))
         messages.success(self.request, _("Changes to %(name)s were saved.") % {"name": self.object})
         return HttpResponseRedirect(self.get_success_url())
 

@@ -233,6 +233,7 @@ class Activity(models.Model):
         blank=True,
     )
     archived_at = models.DateTimeField(_("archived at"), null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

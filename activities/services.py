@@ -18,6 +18,7 @@ from activities.models import (
     RotationGroup,
     ScheduleEntry,
 )
+from members.locking import version_claim
 from members.models import Member
 
 
@@ -195,13 +196,17 @@ def _rows_set(*, activity, related, rows, by):
 
 
 @transaction.atomic
-def activity_record(*, activity, attendees, leaders=(), outcomes=(), publicity=(), by):
+def activity_record(
+    *, activity, attendees, leaders=(), outcomes=(), publicity=(), by, expected_version=None
+):
     """Save an activity with everything recorded about it, all of it or none of it.
 
     `attendees` are members; `leaders`, `outcomes` and `publicity` are the rows the activity
     should have afterwards (saved ones are updated, new ones added, any others removed).
-    A held activity takes its 第N次 number here (see activity_save).
+    A held activity takes its 第N次 number here (see activity_save). With `expected_version`
+    (the version the form was opened at) a save over someone else's is refused.
     """
+    version_claim(activity, expected_version)
     activity_save(activity=activity, by=by)
     attendance_set(activity=activity, members=attendees, by=by)
     _rows_set(activity=activity, related=activity.leaders.all(), rows=leaders, by=by)

@@ -43,6 +43,7 @@ from activities.services import (
     membership_assign,
     membership_end,
 )
+from members.locking import StaleEditError
 from members.permissions import StaffRequiredMixin
 
 CONVENERS_USUAL = range(2, 4)  # 2–3 per group is the norm; outside it we warn, not refuse
@@ -408,9 +409,14 @@ class ActivityFormView(ActivityEditorRequiredMixin, TemplateView):
                     outcomes=kept_rows(forms["outcome_formset"]),
                     publicity=kept_rows(forms["publicity_formset"]),
                     by=request.user,
+                    expected_version=form.cleaned_data.get("version"),
                 )
                 if needs_approval:
                     activity_submit(activity=activity, by=request.user)
+        except StaleEditError as stale:
+            form.instance.pk, form.instance.number = saved_state
+            form.add_error(None, str(stale))
+            return self.render_to_response(self.get_context_data(forms=forms, stale=True))
         except ValidationError as error:
             # The transaction rolled back; forget the id and number it had handed out.
             form.instance.pk, form.instance.number = saved_state

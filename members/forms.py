@@ -21,6 +21,8 @@ def _duplicate_mobile_message():
 
 
 class MemberForm(forms.ModelForm):
+    # The version the form was opened at: a save is refused if someone saved since.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     # Wider than the model's 11 characters: offices type "+86 139 1234 5678"; clean_mobile
     # normalises before the model's validator sees it.
     mobile = forms.CharField(
@@ -59,6 +61,8 @@ class MemberForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk and not self.is_bound:
             self.initial["offices"] = [f"{o.kind}:{o.level}" for o in self.instance.offices.all()]
+        if self.instance.pk:
+            self.initial.setdefault("version", self.instance.version)
 
     def clean_mobile(self):
         mobile = normalize_mobile(self.cleaned_data.get("mobile"))

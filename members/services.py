@@ -3,6 +3,7 @@
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
+from members.locking import version_claim
 from members.models import Member, PublicOffice
 from members.sorting import pinyin_key, stroke_key
 
@@ -61,8 +62,13 @@ def member_offices_set(*, member, offices, by):
 
 
 @transaction.atomic
-def member_edit(*, member, offices, by, **fields):
-    """Update a member's details and public offices together: both or neither."""
+def member_edit(*, member, offices, by, expected_version=None, **fields):
+    """Update a member's details and public offices together: both or neither.
+
+    With `expected_version` (the version the form was opened at) a save over someone
+    else's is refused with StaleEditError.
+    """
+    version_claim(member, expected_version)
     member_update(member=member, by=by, **fields)
     member_offices_set(member=member, offices=offices, by=by)
     return member
