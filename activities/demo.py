@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.utils import timezone
 
 from activities.models import (
     Activity,
@@ -25,6 +26,7 @@ from activities.models import (
     Outcome,
     Publicity,
     RotationGroup,
+    ScheduleEntry,
     Theme,
 )
 from activities.services import activity_save
@@ -460,6 +462,7 @@ def demo_load(*, password=None, by=None):
     members = _load_members(groups, by, summary)
     _load_activities(groups, members, by, summary)
     _load_proposals(members, by)
+    _load_schedule(groups, by)
     summary.logins = _load_logins(groups, members, password or DEFAULT_PASSWORD)
     return summary
 
@@ -637,6 +640,44 @@ def _load_proposals(members, by):
                 ),
                 by,
             ).save()
+
+
+# Months of the report period with no rotation activity: the Spring Festival months and the
+# January 2019 sessions of the people's congress and the CPPCC.
+NO_ACTIVITY_MONTHS = {
+    (2018, 2): "春节",
+    (2019, 1): "市两会",
+    (2019, 2): "春节",
+}
+
+
+def _load_schedule(groups, by):
+    """The plan behind the 17 activities, and this year's plan from this month on.
+
+    The current month is group 1's, so the demo convener has a month to plan and record now.
+    """
+    months = []
+    day = SYSTEM_START
+    while day <= datetime.date(2019, 7, 1):
+        months.append((day.year, day.month))
+        day = (day + datetime.timedelta(days=32)).replace(day=1)
+    position = 0
+    for year, month in months:
+        note = NO_ACTIVITY_MONTHS.get((year, month), "")
+        group = None if note else groups[position % 12 + 1]
+        position += 0 if note else 1
+        _schedule_month(year, month, group, note, by)
+    today = timezone.localdate()
+    for offset, month in enumerate(range(today.month, 13)):
+        _schedule_month(today.year, month, groups[offset % 12 + 1], "", by)
+
+
+def _schedule_month(year, month, group, note, by):
+    if ScheduleEntry.objects.filter(year=year, month=month).exists():
+        return
+    entry = ScheduleEntry(year=year, month=month, group=group, no_activity=group is None, note=note)
+    entry.full_clean()
+    _as(entry, by).save()
 
 
 def staff_permission_group():

@@ -196,6 +196,7 @@ class Activity(models.Model):
         verbose_name=_("rotation group"),
     )
     date = models.DateField(_("date"))
+    start_time = models.TimeField(_("start time"), null=True, blank=True)
     title = models.CharField(_("title"), max_length=200)
     theme = models.CharField(_("theme"), max_length=20, choices=Theme.choices)
     place = models.CharField(_("place"), max_length=200, blank=True)
@@ -214,6 +215,16 @@ class Activity(models.Model):
         _("approval"), max_length=10, choices=Review.choices, default=Review.APPROVED
     )
     review_comment = models.TextField(_("approval comment"), blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     attendees = models.ManyToManyField(
         Member,
         through="Attendance",
@@ -222,6 +233,7 @@ class Activity(models.Model):
         blank=True,
     )
     archived_at = models.DateTimeField(_("archived at"), null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -430,3 +442,118 @@ class ActivityCounter(models.Model):
 
     def __str__(self):
         return str(self.last_number)
+
+
+class ScheduleEntryQuerySet(models.QuerySet):
+    def in_year(self, year):
+        return self.filter(year=year)
+
+
+class ScheduleEntry(models.Model):
+    """The rotation plan (轮值安排): which group is on duty in a month. A plan, not a record."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    month = models.PositiveSmallIntegerField(_("month"))
+    group = models.ForeignKey(
+        RotationGroup,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="schedule_entries",
+        verbose_name=_("on-duty group"),
+    )
+    no_activity = models.BooleanField(
+        _("no activity this month"),
+        default=False,
+        help_text=_("For example the Spring Festival month."),
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords()
+    objects = ScheduleEntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("schedule month")
+        verbose_name_plural = _("rotation schedule")
+        ordering = ["year", "month"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "month"],
+                name="schedule_one_entry_per_month",
+                violation_error_message=_("This month is already in the schedule."),
+            ),
+            models.CheckConstraint(
+                condition=Q(month__gte=1) & Q(month__lte=12),
+                name="schedule_month_1_to_12",
+                violation_error_message=_("Months run from 1 to 12."),
+            ),
+            models.CheckConstraint(
+                condition=Q(year__gte=2000) & Q(year__lte=2100),
+                name="schedule_year_plausible",
+                violation_error_message=_("Enter a year between 2000 and 2100."),
+            ),
+        ]
+
+    def __str__(self):
+        return _("%(year)s-%(month)02d") % {"year": self.year, "month": self.month}
+
+
+class CalendarFeed(models.Model):
+    """A secret address for subscribing to the schedule in a phone calendar; staff revoke it."""
+
+    token = models.CharField(max_length=64, unique=True, editable=False)
+    group = models.ForeignKey(
+        RotationGroup,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="calendar_feeds",
+        verbose_name=_("rotation group"),
+        help_text=_("Empty: the whole schedule."),
+    )
+    label = models.CharField(_("label"), max_length=100, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.label or (str(self.group) if self.group_id else str(_("Whole schedule")))
+
+    @property
+    def is_active(self):
+        return self.revoked_at is None
+
+
+class ReminderLog(models.Model):
+    """One row per reminder sent, so a reminder goes out once however often cron runs."""
+
+    kind = models.CharField(_("kind"), max_length=30)
+    key = models.CharField(_("key"), max_length=100)
+    recipients = models.TextField(_("recipients"), blank=True)
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("reminder sent")
+        verbose_name_plural = _("reminders sent")
+        ordering = ["-sent_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "key"], name="reminder_sent_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.kind}:{self.key}"

@@ -1,16 +1,24 @@
 """Writes to groups, memberships and activities. Each records who made the change."""
 
+import secrets
+
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from activities.models import (
     Activity,
     ActivityCounter,
     Attendance,
+    CalendarFeed,
     GroupMembership,
     RotationGroup,
+    ScheduleEntry,
 )
+from members.locking import version_claim
 from members.models import Member
 
 
@@ -116,6 +124,12 @@ def membership_assign(*, member, group, by, is_convener=False, start=None):
 
 
 @transaction.atomic
+def membership_bulk_create(*, memberships, by):
+    """Put many new members (with no current group) in their groups at once, with history."""
+    return bulk_create_with_history(memberships, GroupMembership, batch_size=500, default_user=by)
+
+
+@transaction.atomic
 def member_archive(*, member, by, when=None):
     """Archive a member who leaves: their history stays, their current group ends."""
     if member.archived_at is None:
@@ -123,6 +137,14 @@ def member_archive(*, member, by, when=None):
         _as(member, by).save(update_fields=["archived_at", "updated_at"])
         membership_end(member=member, by=by, on=timezone.localdate(member.archived_at))
     return member
+
+
+@transaction.atomic
+def group_create(*, number, name, by, basis=""):
+    group = RotationGroup(number=number, name=name, basis=basis)
+    group.full_clean()
+    _as(group, by).save()
+    return group
 
 
 @transaction.atomic
@@ -157,3 +179,193 @@ def member_group(member, on=None):
         GroupMembership.objects.on(on).filter(member_id=member).select_related("group").first()
     )
     return membership.group if membership else None
+
+
+def _rows_set(*, activity, related, rows, by):
+    """Make an activity's related rows (leaders, outcomes, publicity) exactly `rows`."""
+    kept = []
+    for row in rows:
+        if row.pk is not None and row.activity_id not in (None, activity.pk):
+            raise ValueError(f"{row!r} belongs to another activity")
+        row.activity = activity
+        row.full_clean()
+        _as(row, by).save()
+        kept.append(row.pk)
+    for old in related.exclude(pk__in=kept):
+        _as(old, by).delete()
+
+
+@transaction.atomic
+def activity_record(
+    *, activity, attendees, leaders=(), outcomes=(), publicity=(), by, expected_version=None
+):
+    """Save an activity with everything recorded about it, all of it or none of it.
+
+    `attendees` are members; `leaders`, `outcomes` and `publicity` are the rows the activity
+    should have afterwards (saved ones are updated, new ones added, any others removed).
+    A held activity takes its 第N次 number here (see activity_save). With `expected_version`
+    (the version the form was opened at) a save over someone else's is refused.
+    """
+    version_claim(activity, expected_version)
+    activity_save(activity=activity, by=by)
+    attendance_set(activity=activity, members=attendees, by=by)
+    _rows_set(activity=activity, related=activity.leaders.all(), rows=leaders, by=by)
+    _rows_set(activity=activity, related=activity.outcomes.all(), rows=outcomes, by=by)
+    _rows_set(activity=activity, related=activity.publicity.all(), rows=publicity, by=by)
+    return activity
+
+
+@transaction.atomic
+def group_conveners_set(*, group, conveners, by):
+    """Make exactly `conveners` (current members of the group) its conveners."""
+    wanted = {m.pk for m in conveners}
+    for membership in group.memberships.current().select_related("member"):
+        is_convener = membership.member_id in wanted
+        if membership.is_convener != is_convener:
+            membership_assign(member=membership.member, group=group, by=by, is_convener=is_convener)
+    return group
+
+
+# --- The rotation schedule -------------------------------------------------------------------
+
+
+def _schedule_continuation(year):
+    """The group on duty last before `year`: from the schedule, else from the activities."""
+    last_entry = (
+        ScheduleEntry.objects.filter(year__lt=year, group__isnull=False)
+        .select_related("group")
+        .order_by("-year", "-month")
+        .first()
+    )
+    if last_entry is not None:
+        return last_entry.group
+    last_activity = (
+        Activity.objects.held()
+        .filter(date__year__lt=year)
+        .select_related("group")
+        .order_by("-date", "-number")
+        .first()
+    )
+    return last_activity.group if last_activity else None
+
+
+@transaction.atomic
+def schedule_generate(*, year, by, no_activity_months=()):
+    """Plan a year round-robin over the active groups, continuing after last year's last group.
+
+    Months listed in `no_activity_months` (e.g. the Spring Festival month) get no group, and
+    the rotation carries on in the next month, so every group keeps its turn in order.
+    """
+    if ScheduleEntry.objects.filter(year=year).exists():
+        raise ValidationError(
+            _("The schedule for %(year)s already exists; change single months instead.")
+            % {"year": year}
+        )
+    groups = list(RotationGroup.objects.active().order_by("number"))
+    if not groups:
+        raise ValidationError(_("There are no active rotation groups to schedule."))
+    previous = _schedule_continuation(year)
+    position = 0
+    if previous is not None:
+        later = [i for i, g in enumerate(groups) if g.number > previous.number]
+        position = later[0] if later else 0
+    entries = []
+    for month in range(1, 13):
+        if month in no_activity_months:
+            entry = ScheduleEntry(year=year, month=month, group=None, no_activity=True)
+        else:
+            entry = ScheduleEntry(year=year, month=month, group=groups[position % len(groups)])
+            position += 1
+        entry.full_clean()
+        _as(entry, by).save()
+        entries.append(entry)
+    return entries
+
+
+@transaction.atomic
+def schedule_swap(*, year, month_a, month_b, by):
+    """Exchange what two months of a year hold (group, no-activity mark; notes stay)."""
+    a = ScheduleEntry.objects.select_for_update().get(year=year, month=month_a)
+    b = ScheduleEntry.objects.select_for_update().get(year=year, month=month_b)
+    a.group, b.group = b.group, a.group
+    a.no_activity, b.no_activity = b.no_activity, a.no_activity
+    _as(a, by).save()
+    _as(b, by).save()
+    return a, b
+
+
+@transaction.atomic
+def schedule_set_month(*, year, month, by, group=None, no_activity=False, note=""):
+    """Put a group on duty in a month (or mark the month as having no activity)."""
+    entry = ScheduleEntry.objects.select_for_update().filter(
+        year=year, month=month
+    ).first() or ScheduleEntry(year=year, month=month)
+    entry.group = None if no_activity else group
+    entry.no_activity = no_activity
+    entry.note = note
+    entry.full_clean()
+    _as(entry, by).save()
+    return entry
+
+
+# --- Records conveners submit and staff approve ---------------------------------------------
+
+
+@transaction.atomic
+def activity_submit(*, activity, by):
+    """A convener's record now waits for the staff's approval."""
+    activity.review_status = Activity.Review.PENDING
+    activity.submitted_at = timezone.now()
+    _as(activity, by).save(update_fields=["review_status", "submitted_at", "updated_at"])
+    return activity
+
+
+@transaction.atomic
+def activity_approve(*, activity, by):
+    activity = Activity.objects.select_for_update().get(pk=activity.pk)
+    if activity.review_status != Activity.Review.PENDING:
+        raise ValidationError(_("Only a record awaiting approval can be approved."))
+    activity.review_status = Activity.Review.APPROVED
+    activity.review_comment = ""
+    activity.reviewed_by = by
+    activity.reviewed_at = timezone.now()
+    _as(activity, by).save()
+    return activity
+
+
+@transaction.atomic
+def activity_return(*, activity, by, comment):
+    """Send a record back to its convener with a comment saying what to change."""
+    comment = (comment or "").strip()
+    if not comment:
+        raise ValidationError({"comment": _("Say what the convener should change.")})
+    activity = Activity.objects.select_for_update().get(pk=activity.pk)
+    if activity.review_status != Activity.Review.PENDING:
+        raise ValidationError(_("Only a record awaiting approval can be returned."))
+    activity.review_status = Activity.Review.RETURNED
+    activity.review_comment = comment
+    activity.reviewed_by = by
+    activity.reviewed_at = timezone.now()
+    _as(activity, by).save()
+    return activity
+
+
+# --- Calendar feeds --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def calendar_feed_create(*, by, group=None, label=""):
+    feed = CalendarFeed(
+        token=secrets.token_urlsafe(32), group=group, label=label.strip(), created_by=by
+    )
+    feed.full_clean()
+    _as(feed, by).save()
+    return feed
+
+
+@transaction.atomic
+def calendar_feed_revoke(*, feed, by):
+    if feed.revoked_at is None:
+        feed.revoked_at = timezone.now()
+        _as(feed, by).save(update_fields=["revoked_at"])
+    return feed

@@ -6,4 +6,15 @@ app_name = "activities"
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
+    path("groups/", views.GroupListView.as_view(), name="group_list"),
+    path("groups/<int:number>/", views.GroupDetailView.as_view(), name="group_detail"),
+    path(
+        "groups/<int:number>/members/",
+        views.GroupMembersEditView.as_view(),
+        name="group_members_edit",
+    ),
+    path("activities/", views.ActivityListView.as_view(), name="activity_list"),
+    path("activities/new/", views.ActivityCreateView.as_view(), name="activity_create"),
+    path("activities/<int:pk>/", views.ActivityDetailView.as_view(), name="activity_detail"),
+    path("activities/<int:pk>/edit/", views.ActivityUpdateView.as_view(), name="activity_edit"),
 ]

@@ -1,7 +1,52 @@
-from django.utils import timezone
-from django.views.generic import TemplateView
+"""Activities and groups: everyone logged in reads them; only staff record and change them."""
 
-from activities.models import Activity
+from django.contrib import messages
+from django.contrib.auth.mixins import UserPassesTestMixin
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.views.generic import DetailView, ListView, TemplateView
+
+from activities.forms import (
+    ActivityFilterForm,
+    ActivityForm,
+    ConvenersForm,
+    LeaderFormSet,
+    MembershipAddForm,
+    OutcomeFormSet,
+    PublicityFormSet,
+    kept_rows,
+)
+from activities.member_views import MobileVisibility
+from activities.models import (
+    Activity,
+    Attendance,
+    GroupMembership,
+    LeaderPresence,
+    RotationGroup,
+)
+from activities.schedule_forms import ReturnForm
+from activities.scheduling import on_duty_rows
+from activities.services import (
+    activity_record,
+    activity_submit,
+    convened_groups,
+    group_conveners_set,
+    member_group,
+    membership_assign,
+    membership_end,
+)
+from members.locking import StaleEditError
+from members.permissions import StaffRequiredMixin
+
+CONVENERS_USUAL = range(2, 4)  # 2–3 per group is the norm; outside it we warn, not refuse
 
 
 class HomeView(TemplateView):
@@ -9,10 +54,406 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         today = timezone.localdate()
-        recent = Activity.objects.held().select_related("group").order_by("-date", "-number")[:10]
+        held_this_year = Activity.objects.counted().in_year(today.year)
+        recent = (
+            Activity.objects.filter(archived_at__isnull=True)
+            .exclude(status=Activity.Status.CANCELLED)
+            .select_related("group")
+            .order_by("-date", "-number")[:8]
+        )
+        user = self.request.user
+        my_group = member_group(user.member_id) if user.member_id else None
+        my_attendance = None
+        if user.member_id:
+            my_attendance = Attendance.objects.filter(
+                member_id=user.member_id,
+                activity__in=held_this_year,
+            ).count()
+        pending = None
+        if user.is_office_staff:
+            pending = Activity.objects.filter(review_status=Activity.Review.PENDING).count()
         return super().get_context_data(
-            recent_activities=recent,
             year=today.year,
-            held_this_year=Activity.objects.held().in_year(today.year).count(),
+            on_duty=on_duty_rows(today),
+            pending_count=pending,
+            recent_activities=recent,
+            held_this_year=held_this_year.count(),
+            person_times_this_year=held_this_year.person_times(),
+            groups_active=held_this_year.values("group").distinct().count(),
+            my_group=my_group,
+            my_attendance=my_attendance,
             **kwargs,
         )
+
+
+# Groups ---------------------------------------------------------------------------------
+
+
+def _count_subquery(queryset):
+    return Coalesce(
+        Subquery(
+            queryset.order_by().values("group").annotate(n=Count("pk")).values("n")[:1],
+            output_field=IntegerField(),
+        ),
+        Value(0),
+    )
+
+
+class GroupListView(ListView):
+    model = RotationGroup
+    template_name = "activities/group_list.html"
+    context_object_name = "groups"
+
+    def get_queryset(self):
+        year = timezone.localdate().year
+        return (
+            RotationGroup.objects.active()
+            .annotate(
+                member_count=_count_subquery(
+                    GroupMembership.objects.current().filter(group=OuterRef("pk"))
+                ),
+                held_this_year=_count_subquery(
+                    Activity.objects.counted().in_year(year).filter(group=OuterRef("pk"))
+                ),
+            )
+            .prefetch_related(
+                Prefetch(
+                    "memberships",
+                    queryset=GroupMembership.objects.current()
+                    .filter(is_convener=True)
+                    .select_related("member")
+                    .order_by("member__stroke_key"),
+                    to_attr="convener_memberships",
+                )
+            )
+            .order_by("number")
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(year=timezone.localdate().year, **kwargs)
+
+
+class GroupDetailView(DetailView):
+    model = RotationGroup
+    template_name = "activities/group_detail.html"
+    context_object_name = "group"
+    slug_field = "number"
+    slug_url_kwarg = "number"
+
+    def get_context_data(self, **kwargs):
+        group = self.object
+        current = (
+            group.memberships.current()
+            .select_related("member")
+            .order_by("-is_convener", "member__stroke_key")
+        )
+        visibility = MobileVisibility(self.request.user)
+        current = list(current)
+        for membership in current:
+            membership.shown_mobile = visibility.display(membership.member, group.pk)
+        past = (
+            group.memberships.filter(end_date__isnull=False)
+            .select_related("member")
+            .order_by("-end_date", "member__stroke_key")
+        )
+        activities = (
+            group.activities.filter(archived_at__isnull=True)
+            .with_person_times()
+            .order_by("-date", "-number")
+        )
+        return super().get_context_data(
+            current_memberships=current,
+            convener_count=sum(1 for m in current if m.is_convener),
+            past_memberships=past,
+            activities=activities,
+            **kwargs,
+        )
+
+
+class GroupMembersEditView(StaffRequiredMixin, TemplateView):
+    """Staff move members into the group, take them out, and appoint its conveners."""
+
+    template_name = "activities/group_members_edit.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.group = get_object_or_404(RotationGroup, number=kwargs["number"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def memberships(self):
+        return list(
+            self.group.memberships.current()
+            .select_related("member")
+            .order_by("-is_convener", "member__stroke_key")
+        )
+
+    def get_context_data(self, **kwargs):
+        memberships = kwargs.pop("memberships", None) or self.memberships()
+        kwargs.setdefault("add_form", MembershipAddForm(group=self.group, prefix="add"))
+        kwargs.setdefault(
+            "conveners_form",
+            ConvenersForm(group=self.group, memberships=memberships, prefix="conveners"),
+        )
+        return super().get_context_data(group=self.group, memberships=memberships, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        action = request.POST.get("action")
+        if action == "add":
+            return self._add()
+        if action == "conveners":
+            return self._conveners()
+        if action == "remove":
+            return self._remove()
+        return self.render_to_response(self.get_context_data(), status=400)
+
+    def _done(self):
+        return HttpResponseRedirect(
+            reverse("activities:group_members_edit", args=[self.group.number])
+        )
+
+    def _add(self):
+        form = MembershipAddForm(self.request.POST, group=self.group, prefix="add")
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(add_form=form))
+        member = form.cleaned_data["member"]
+        membership_assign(
+            member=member,
+            group=self.group,
+            by=self.request.user,
+            start=form.cleaned_data["start_date"],
+        )
+        messages.success(
+            self.request,
+            _("%(name)s is now in %(group)s.") % {"name": member.name, "group": self.group},
+        )
+        return self._done()
+
+    def _conveners(self):
+        memberships = self.memberships()
+        form = ConvenersForm(
+            self.request.POST, group=self.group, memberships=memberships, prefix="conveners"
+        )
+        if not form.is_valid():
+            return self.render_to_response(
+                self.get_context_data(conveners_form=form, memberships=memberships)
+            )
+        conveners = list(form.cleaned_data["conveners"])
+        try:
+            group_conveners_set(group=self.group, conveners=conveners, by=self.request.user)
+        except ValidationError as error:
+            form.add_error("conveners", error.messages)
+            return self.render_to_response(
+                self.get_context_data(conveners_form=form, memberships=memberships)
+            )
+        messages.success(self.request, _("The conveners were saved."))
+        if len(conveners) not in CONVENERS_USUAL:
+            messages.warning(
+                self.request,
+                _("%(group)s now has %(count)s conveners; a group usually has 2 or 3.")
+                % {"group": self.group, "count": len(conveners)},
+            )
+        return self._done()
+
+    def _remove(self):
+        member_id = self.request.POST.get("member", "")
+        membership = (
+            self.group.memberships.current()
+            .filter(member_id=int(member_id))
+            .select_related("member")
+            .first()
+            if member_id.isdigit()
+            else None
+        )
+        if membership is None:
+            raise Http404
+        membership_end(member=membership.member, by=self.request.user)
+        messages.success(
+            self.request,
+            _("%(name)s was taken out of %(group)s; the history is kept.")
+            % {"name": membership.member.name, "group": self.group},
+        )
+        return self._done()
+
+
+# Activities -----------------------------------------------------------------------------
+
+
+class ActivityListView(ListView):
+    model = Activity
+    template_name = "activities/activity_list.html"
+    context_object_name = "activities"
+    paginate_by = 25
+
+    def get_filter_form(self):
+        if not hasattr(self, "_filter_form"):
+            years = sorted({d.year for d in Activity.objects.dates("date", "year")}, reverse=True)
+            self._filter_form = ActivityFilterForm(self.request.GET or None, years=years)
+        return self._filter_form
+
+    def get_queryset(self):
+        queryset = Activity.objects.filter(archived_at__isnull=True)
+        return (
+            self.get_filter_form()
+            .filter(queryset)
+            .select_related("group")
+            .with_person_times()
+            .order_by("-date", "-number", "-pk")
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(filter_form=self.get_filter_form(), **kwargs)
+
+
+class ActivityDetailView(DetailView):
+    model = Activity
+    template_name = "activities/activity_detail.html"
+    context_object_name = "activity"
+
+    def get_queryset(self):
+        queryset = Activity.objects.select_related("group", "created_by").with_person_times()
+        if not self.request.user.is_office_staff:
+            queryset = queryset.filter(archived_at__isnull=True)
+        return queryset
+
+    def get_context_data(self, **kwargs):
+        activity = self.object
+        return super().get_context_data(
+            attendances=activity.attendances.select_related("member").order_by(
+                "member__stroke_key"
+            ),
+            leaders=activity.leaders.order_by("level", "pk"),
+            four_bodies_level=LeaderPresence.Level.FOUR_BODIES,
+            outcomes=activity.outcomes.select_related("member"),
+            publicity=activity.publicity.all(),
+            can_edit=self.request.user.is_office_staff
+            or (
+                activity.archived_at is None
+                and convened_groups(self.request.user).filter(pk=activity.group_id).exists()
+            ),
+            return_form=ReturnForm(),
+            **kwargs,
+        )
+
+
+class ActivityEditorRequiredMixin(UserPassesTestMixin):
+    """Staff record any group's activity; a convener records their own group's (谁组织谁记录)."""
+
+    raise_exception = True
+
+    def test_func(self):
+        user = self.request.user
+        return user.is_office_staff or convened_groups(user).exists()
+
+    def editable_groups(self):
+        if self.request.user.is_office_staff:
+            return None
+        return convened_groups(self.request.user)
+
+
+class ActivityFormView(ActivityEditorRequiredMixin, TemplateView):
+    """The one page for recording an activity: details, attendance, leaders, outcomes, publicity.
+
+    A convener's record of a held activity goes to the staff for approval when saved.
+    """
+
+    template_name = "activities/activity_form.html"
+
+    def get_activity(self):
+        return Activity()
+
+    @cached_property
+    def activity(self):
+        # Looked up after the permission check, so a non-staff user learns nothing from a 404.
+        return self.get_activity()
+
+    def get_initial(self):
+        return {}
+
+    def build_forms(self, data=None):
+        activity = self.activity
+        form = ActivityForm(data, instance=activity, initial=self.get_initial())
+        groups = self.editable_groups()
+        if groups is not None:
+            form.fields["group"].queryset = groups.order_by("number")
+        return {
+            "form": form,
+            "leader_formset": LeaderFormSet(data, instance=activity, prefix="leaders"),
+            "outcome_formset": OutcomeFormSet(data, instance=activity, prefix="outcomes"),
+            "publicity_formset": PublicityFormSet(data, instance=activity, prefix="publicity"),
+        }
+
+    def get_context_data(self, **kwargs):
+        forms = kwargs.pop("forms", None) or self.build_forms()
+        return super().get_context_data(
+            activity=self.activity if self.activity.pk else None,
+            attendance_sections=forms["form"].attendance_sections(),
+            **forms,
+            **kwargs,
+        )
+
+    def post(self, request, *args, **kwargs):
+        forms = self.build_forms(request.POST)
+        if not all([f.is_valid() for f in forms.values()]):
+            messages.error(request, _("Nothing was saved: please correct the marked fields."))
+            return self.render_to_response(self.get_context_data(forms=forms))
+        form = forms["form"]
+        saved_state = (form.instance.pk, form.instance.number)
+        needs_approval = (
+            not request.user.is_office_staff and form.instance.status == Activity.Status.HELD
+        )
+        try:
+            with transaction.atomic():
+                activity = activity_record(
+                    activity=form.instance,
+                    attendees=form.cleaned_data["attendees"],
+                    leaders=kept_rows(forms["leader_formset"]),
+                    outcomes=kept_rows(forms["outcome_formset"]),
+                    publicity=kept_rows(forms["publicity_formset"]),
+                    by=request.user,
+                    expected_version=form.cleaned_data.get("version"),
+                )
+                if needs_approval:
+                    activity_submit(activity=activity, by=request.user)
+        except StaleEditError as stale:
+            form.instance.pk, form.instance.number = saved_state
+            form.add_error(None, str(stale))
+            return self.render_to_response(self.get_context_data(forms=forms, stale=True))
+        except ValidationError as error:
+            # The transaction rolled back; forget the id and number it had handed out.
+            form.instance.pk, form.instance.number = saved_state
+            form.add_error(None, error.messages)
+            messages.error(request, _("Nothing was saved: please correct the marked fields."))
+            return self.render_to_response(self.get_context_data(forms=forms))
+        if activity.number:
+            text = _("Activity No. %(number)s “%(title)s” was saved.") % {
+                "number": activity.number,
+                "title": activity.title,
+            }
+        else:
+            text = _("Activity “%(title)s” was saved.") % {"title": activity.title}
+        messages.success(request, text)
+        if needs_approval:
+            messages.info(request, _("The record now awaits the staff's approval."))
+        return HttpResponseRedirect(reverse("activities:activity_detail", args=[activity.pk]))
+
+
+class ActivityCreateView(ActivityFormView):
+    def get_initial(self):
+        # "Record an activity" from a group's page comes with ?group=<number>.
+        number = self.request.GET.get("group", "")
+        groups = self.editable_groups()
+        if groups is None:
+            groups = RotationGroup.objects.active()
+        group = groups.filter(number=number).first() if number.isdigit() else None
+        if group is None and self.editable_groups() is not None:
+            group = groups.order_by("number").first()
+        return {"group": group.pk} if group else {}
+
+
+class ActivityUpdateView(ActivityFormView):
+    def get_activity(self):
+        activities = Activity.objects.select_related("group")
+        groups = self.editable_groups()
+        if groups is not None:
+            # Another group's record is simply not found.
+            activities = activities.filter(group__in=groups, archived_at__isnull=True)
+        return get_object_or_404(activities, pk=self.kwargs["pk"])

@@ -49,7 +49,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "fuan_rotation.middleware.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -155,3 +155,7 @@ LOGGING = {
 }
 
 SITE_NAME = _("Rotation activities · Fu'an FIC")
+
+# Used in links inside reminder emails, e.g. https://rotation.example.org
+SITE_URL = env_str("SITE_URL", default="http://127.0.0.1:8000")
+REMINDER_DAYS_BEFORE = int(env_str("REMINDER_DAYS_BEFORE", default="7"))

@@ -1,7 +1,9 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.i18n import set_language
 
 urlpatterns = [
     # Only the auth views the office uses: no self-service password reset by email.
@@ -17,11 +19,13 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # The language switch works before login too (the login page offers it).
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
     path("", include("activities.urls")),
-    path("", include("members.urls")),
+    path("", include("activities.member_urls")),
     path("", include("activities.roster_urls")),
+    path("", include("activities.schedule_urls")),
     path("", include("reports.urls")),
 ]
 

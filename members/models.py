@@ -107,6 +107,7 @@ class Member(models.Model):
     )
     notes = models.TextField(_("notes"), blank=True)
     archived_at = models.DateTimeField(_("archived at"), null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
     pinyin_key = models.CharField(max_length=255, editable=False, db_index=True, default="")
     stroke_key = models.CharField(max_length=255, editable=False, db_index=True, default="")
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

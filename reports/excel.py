@@ -308,7 +308,7 @@ def _summary(wb, report):
     )
     sheet.add(_("Period"), str(report.period.label), "")
     sheet.add(_("Scope"), str(report.scope_label), "")
-    sheet.add(_("Activities held"), report.activity_count, _("Held and approved"))
+    sheet.add(_("Number of activities"), report.activity_count, _("Held and approved"))
     sheet.add(
         _("Person-times"),
         report.person_times,
@@ -365,7 +365,7 @@ def _by_theme(wb, report):
         wb,
         pgettext("workbook sheet", "By theme"),
         report,
-        [_("Theme"), _("Activities"), _("Person-times"), _("Share of activities")],
+        [_("Theme"), _("Number of activities"), _("Person-times"), _("Share of activities")],
     )
     for theme in report.themes:
         sheet.add(
@@ -377,7 +377,7 @@ def _by_theme(wb, report):
     chart = BarChart()
     chart.type = "col"
     chart.title = _("Activities by theme")
-    chart.y_axis.title = _("Activities")
+    chart.y_axis.title = _("Number of activities")
     chart.y_axis.majorGridlines = None
     chart.legend = None
     chart.height, chart.width = 8, 16
@@ -396,7 +396,7 @@ def _by_group(wb, report):
         report,
         [
             _("Rotation group"),
-            _("Activities"),
+            _("Number of activities"),
             _("Person-times"),
             _("Group members"),
             _("Members who took part"),
@@ -428,7 +428,7 @@ def _by_month(wb, report):
         wb,
         pgettext("workbook sheet", "By month"),
         report,
-        [_("Month"), _("Activities"), _("Person-times")],
+        [_("Month"), _("Number of activities"), _("Person-times")],
     )
     for m in report.months:
         sheet.add(m.label, m.activities, m.person_times)

@@ -13,7 +13,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # Sample values for URL parameters, by name.
 SAMPLE_KWARGS = {"pk": 1, "number": 1, "year": 2018, "token": "x" * 32, "id": 1}
-PUBLIC = {"/accounts/login/"}
+PUBLIC = {"/accounts/login/", "/i18n/setlang/"}
+# Calendar feeds: a phone calendar cannot log in; the secret token in the address is the key.
+TOKEN_URLS = ("/calendar/",)
 
 
 def _walk(resolver, prefix=""):
@@ -48,6 +50,9 @@ def test_every_url_sends_anonymous_users_to_login(client):
     assert "/" in urls
     for url in urls:
         if url in PUBLIC:
+            continue
+        if url.startswith(TOKEN_URLS):
+            assert client.get(url).status_code == 404, url  # a wrong token finds nothing
             continue
         for method in (client.get, client.post):
             response = method(url)
@@ -110,3 +115,15 @@ def test_development_may_run_without_a_key():
 def test_defaults(settings):
     assert settings.TIME_ZONE == "Asia/Shanghai"
     assert [code for code, _name in settings.LANGUAGES] == ["zh-hans", "en"]
+
+
+@pytest.mark.django_db
+def test_chinese_whatever_the_browser_says_until_english_is_chosen(client):
+    page = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert "登录" in page.content.decode()
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/accounts/login/"})
+    assert response.status_code == 302  # the switch works before login
+    page = client.get("/accounts/login/")
+    assert "Log in" in page.content.decode()
+    client.post("/i18n/setlang/", {"language": "zh-hans", "next": "/accounts/login/"})
+    assert "登录" in client.get("/accounts/login/").content.decode()

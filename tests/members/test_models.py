@@ -33,7 +33,7 @@ def test_other_numbers_are_refused_with_a_reason(mobile, code):
 def test_refusal_message_is_chinese(settings):
     with pytest.raises(ValidationError) as excinfo:
         validate_mainland_mobile("12959300001")
-    assert "不是有效的大陆手机号码" in excinfo.value.messages[0]
+    assert "不是中国大陆手机号码" in excinfo.value.messages[0]
 
 
 @pytest.mark.parametrize(
@@ -55,7 +55,7 @@ def test_duplicate_mobile_is_a_validation_error_in_chinese(db):
     duplicate = Member(name="另一个人", mobile="13959300001")
     with pytest.raises(ValidationError) as excinfo:
         duplicate.full_clean()
-    assert "已有其他成员使用这个手机号码" in str(excinfo.value)
+    assert "另一位成员已使用这个手机号码" in str(excinfo.value)
 
 
 def test_members_without_mobile_do_not_clash(db):

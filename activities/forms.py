@@ -1,0 +1,333 @@
+from dataclasses import dataclass, field
+
+from django import forms
+from django.db.models import OuterRef, Subquery
+from django.forms import inlineformset_factory
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from activities.models import (
+    Activity,
+    GroupMembership,
+    LeaderPresence,
+    Outcome,
+    Publicity,
+    RotationGroup,
+    Theme,
+)
+from members.models import FederationRole, Member
+
+DATE_INPUT = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+
+
+def members_with_current_group(queryset):
+    current = GroupMembership.objects.filter(member=OuterRef("pk"), end_date__isnull=True)
+    return queryset.annotate(
+        current_group_id=Subquery(current.values("group_id")[:1]),
+        current_group_number=Subquery(current.values("group__number")[:1]),
+        current_group_start=Subquery(current.values("start_date")[:1]),
+    )
+
+
+@dataclass
+class AttendanceSection:
+    """One block of the attendance checklist: a group's members (or those without one)."""
+
+    group_id: int | None
+    label: str
+    is_host: bool = False
+    members: list = field(default_factory=list)
+
+    @property
+    def checked_count(self):
+        return sum(1 for member in self.members if member.checked)
+
+
+class ActivityForm(forms.ModelForm):
+    # The version the form was opened at: a save is refused if someone saved since.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    attendees = forms.ModelMultipleChoiceField(
+        label=_("Attendance"),
+        queryset=Member.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Activity
+        fields = [
+            "group",
+            "date",
+            "title",
+            "theme",
+            "status",
+            "cancel_reason",
+            "place",
+            "host_enterprise",
+            "summary",
+            "other_participants",
+        ]
+        widgets = {
+            "date": DATE_INPUT,
+            "summary": forms.Textarea(attrs={"rows": 4}),
+            "other_participants": forms.NumberInput(attrs={"min": 0, "inputmode": "numeric"}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        groups = RotationGroup.objects.active()
+        if self.instance.group_id:
+            groups = groups | RotationGroup.objects.filter(pk=self.instance.group_id)
+        self.fields["group"].queryset = groups.order_by("number")
+        if self.instance.pk:
+            self.initial.setdefault("version", self.instance.version)
+        self.fields["status"].widget.attrs["data-status-select"] = ""
+        self.fields["other_participants"].widget.attrs["data-other-participants"] = ""
+        if self.instance.pk and not self.is_bound:
+            self.initial["attendees"] = list(
+                self.instance.attendances.values_list("member_id", flat=True)
+            )
+
+    def _checked_ids(self):
+        if self.is_bound:
+            values = self.data.getlist(self.add_prefix("attendees"))
+        else:
+            values = self.initial.get("attendees") or []
+        return {str(value) for value in values}
+
+    def _host_group_id(self):
+        value = self["group"].value()
+        try:
+            return int(value) if value not in (None, "") else None
+        except (TypeError, ValueError):
+            return None
+
+    def attendance_sections(self):
+        """The checklist, the host group's members first, then each group in number order.
+
+        Built from two queries, whatever the roster's size; archived members appear only
+        when they are already recorded as attending.
+        """
+        checked = self._checked_ids()
+        recorded = [int(pk) for pk in checked if pk.isdigit()]
+        members = members_with_current_group(
+            Member.objects.active() | Member.objects.filter(pk__in=recorded)
+        ).by_role()
+        groups = {g.pk: g for g in RotationGroup.objects.all()}
+        host = self._host_group_id()
+        sections = {}
+        for member in members:
+            member.checked = str(member.pk) in checked
+            key = member.current_group_id
+            if key not in sections:
+                group = groups.get(key)
+                sections[key] = AttendanceSection(
+                    group_id=key,
+                    label=str(group) if group else str(_("Not in a group")),
+                    is_host=key is not None and key == host,
+                )
+            sections[key].members.append(member)
+
+        def order(section):
+            if section.is_host:
+                return (0, 0)
+            if section.group_id is None:
+                return (2, 0)
+            return (1, groups[section.group_id].number)
+
+        return sorted(sections.values(), key=order)
+
+
+class ActivityFilterForm(forms.Form):
+    year = forms.TypedChoiceField(label=_("year"), required=False, coerce=int)
+    group = forms.ModelChoiceField(
+        label=_("rotation group"),
+        queryset=RotationGroup.objects.all(),
+        required=False,
+        empty_label=_("All groups"),
+    )
+    theme = forms.ChoiceField(
+        label=_("theme"), required=False, choices=[("", _("All themes")), *Theme.choices]
+    )
+    status = forms.ChoiceField(
+        label=_("status"),
+        required=False,
+        choices=[("", _("Any status")), *Activity.Status.choices],
+    )
+
+    def __init__(self, *args, years=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [("", _("All years")), *[(y, y) for y in years]]
+
+    def filter(self, queryset):
+        data = self.cleaned_data if self.is_valid() else {}
+        if data.get("year"):
+            queryset = queryset.in_year(data["year"])
+        if data.get("group"):
+            queryset = queryset.filter(group=data["group"])
+        if data.get("theme"):
+            queryset = queryset.filter(theme=data["theme"])
+        if data.get("status"):
+            queryset = queryset.filter(status=data["status"])
+        return queryset
+
+
+class LeaderForm(forms.ModelForm):
+    class Meta:
+        model = LeaderPresence
+        fields = ["name", "title", "level"]
+        labels = {"title": _("Position")}
+
+
+class OutcomeForm(forms.ModelForm):
+    class Meta:
+        model = Outcome
+        fields = ["kind", "title", "submitted_to", "year", "is_key"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # As a field default, not form initial data: an untouched extra row stays empty.
+        self.fields["year"].initial = timezone.localdate().year
+
+
+class PublicityForm(forms.ModelForm):
+    link = forms.URLField(label=_("link"), max_length=500, required=False, assume_scheme="https")
+
+    class Meta:
+        model = Publicity
+        fields = ["channel", "date", "title", "link"]
+        widgets = {"date": DATE_INPUT}
+
+
+LeaderFormSet = inlineformset_factory(
+    Activity, LeaderPresence, form=LeaderForm, extra=1, can_delete=True
+)
+OutcomeFormSet = inlineformset_factory(
+    Activity, Outcome, form=OutcomeForm, extra=0, can_delete=True
+)
+PublicityFormSet = inlineformset_factory(
+    Activity, Publicity, form=PublicityForm, extra=1, can_delete=True
+)
+
+
+def kept_rows(formset):
+    """The rows a valid formset asks to keep: changed or existing, and not marked deleted."""
+    rows = []
+    for form in formset.forms:
+        if form.instance.pk is None and not form.has_changed():
+            continue
+        if formset.can_delete and formset._should_delete_form(form):
+            continue
+        rows.append(form.instance)
+    return rows
+
+
+class MemberChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        if obj.current_group_number:
+            return _("%(name)s · %(company)s · now in group %(group)s") % {
+                "name": obj.name,
+                "company": obj.company or "—",
+                "group": obj.current_group_number,
+            }
+        return _("%(name)s · %(company)s · no group") % {
+            "name": obj.name,
+            "company": obj.company or "—",
+        }
+
+
+class MembershipAddForm(forms.Form):
+    """Put a member in this group; a member of another group moves, keeping their history."""
+
+    member = MemberChoiceField(label=_("member"), queryset=Member.objects.none())
+    start_date = forms.DateField(label=_("from"), widget=DATE_INPUT, initial=timezone.localdate)
+
+    def __init__(self, *args, group, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.group = group
+        self.fields["member"].queryset = members_with_current_group(
+            Member.objects.active()
+        ).by_role()
+
+    def clean_member(self):
+        member = self.cleaned_data["member"]
+        if member.current_group_id == self.group.pk:
+            raise forms.ValidationError(
+                _("%(name)s is already in this group."), params={"name": member.name}
+            )
+        return member
+
+    def clean_start_date(self):
+        start = self.cleaned_data["start_date"]
+        if start > timezone.localdate():
+            raise forms.ValidationError(_("A move is recorded when it happens, not ahead."))
+        return start
+
+    def clean(self):
+        cleaned = super().clean()
+        member, start = cleaned.get("member"), cleaned.get("start_date")
+        if member and start and member.current_group_start and start < member.current_group_start:
+            self.add_error(
+                "start_date",
+                forms.ValidationError(
+                    _("%(name)s joined group %(group)s on %(day)s; the move cannot be earlier."),
+                    params={
+                        "name": member.name,
+                        "group": member.current_group_number,
+                        "day": member.current_group_start.isoformat(),
+                    },
+                ),
+            )
+        return cleaned
+
+
+class ConvenersForm(forms.Form):
+    conveners = forms.ModelMultipleChoiceField(
+        label=_("Conveners"),
+        queryset=Member.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Only part-time vice-chairs and vice-presidents; 2 or 3 per group."),
+    )
+
+    def __init__(self, *args, group, memberships, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.group = group
+        self.current_ids = {m.member_id for m in memberships}
+        field = self.fields["conveners"]
+        # Offer the group's current members; validation still sees the whole roster so that
+        # a convener from another group gets a message that says so.
+        field.choices = [
+            (m.member_id, f"{m.member.name}（{m.member.get_role_display()}）") for m in memberships
+        ]
+        field.initial = [m.member_id for m in memberships if m.is_convener]
+
+    def clean_conveners(self):
+        conveners = self.cleaned_data["conveners"]
+        errors = []
+        for member in members_with_current_group(conveners.model.objects.filter(pk__in=conveners)):
+            if member.pk not in self.current_ids:
+                errors.append(
+                    forms.ValidationError(
+                        _(
+                            "%(name)s is not a member of this group; move them here before "
+                            "appointing them convener."
+                        ),
+                        params={"name": member.name},
+                        code="other_group",
+                    )
+                )
+            elif member.role not in FederationRole.convener_roles():
+                errors.append(
+                    forms.ValidationError(
+                        _(
+                            "Only part-time vice-chairs and vice-presidents can convene a group; "
+                            "%(name)s is %(role)s."
+                        ),
+                        params={"name": member.name, "role": member.get_role_display()},
+                        code="convener_role",
+                    )
+                )
+        if errors:
+            raise forms.ValidationError(errors)
+        return conveners

@@ -1,0 +1,167 @@
+"""The year's schedule as a printable workbook and as an iCalendar (RFC 5545) feed."""
+
+import datetime
+import io
+import zoneinfo
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from icalendar import Calendar, Event
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
+from activities.models import Activity, ScheduleEntry
+from activities.scheduling import next_month
+
+UID_DOMAIN = "fuan-rotation"
+
+
+def _text(cell, value):
+    """Write user text as text: never a formula, never an illegal control character."""
+    cell.value = ILLEGAL_CHARACTERS_RE.sub("", str(value or ""))
+    cell.data_type = "s"
+    return cell
+
+
+def _display_width(text):
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in str(text or ""))
+
+
+def schedule_workbook(year, rows):
+    wb = Workbook()
+    ws = wb.active
+    ws.title = _("Schedule")[:31]
+    headers = [
+        _("Month"),
+        _("On-duty group"),
+        _("Conveners"),
+        _("Planned theme"),
+        _("Planned date"),
+        _("Activities held"),
+        _("Status"),
+        _("Note"),
+    ]
+    title = _("Rotation schedule %(year)s") % {"year": year}
+    ws.append([title])
+    ws["A1"].font = Font(bold=True, size=14)
+    ws.append(headers)
+    for cell in ws[2]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        plan = row.plan
+        values = [
+            _("Month %(month)s") % {"month": row.month},
+            str(row.group) if row.group else "",
+            "、".join(m.name for m in row.conveners),
+            plan.get_theme_display() if plan else "",
+            None,
+            "；".join(str(a) for a in row.held),
+            str(row.status_label),
+            row.entry.note if row.entry else "",
+        ]
+        ws.append([None] * len(values))
+        r = ws.max_row
+        for col, value in enumerate(values, start=1):
+            if col == 5:
+                continue
+            _text(ws.cell(row=r, column=col), value)
+        if plan:
+            date_cell = ws.cell(row=r, column=5, value=plan.date)
+            date_cell.number_format = "yyyy-mm-dd"
+    for col, header in enumerate(headers, start=1):
+        letter = get_column_letter(col)
+        widest = max(
+            [_display_width(header)]
+            + [_display_width(c.value) for c in ws[letter][2:] if c.value is not None]
+        )
+        ws.column_dimensions[letter].width = min(max(widest + 2, 10), 50)
+        for cell in ws[letter][2:]:
+            cell.alignment = Alignment(vertical="top", wrap_text=True)
+    ws.freeze_panes = "A3"
+    ws.print_title_rows = "1:2"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 1
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def _stamp(moment):
+    return (moment or timezone.now()).astimezone(datetime.UTC)
+
+
+def feed_calendar(*, group=None, years=None, name=None):
+    """Months on duty and activities, for one group or all; UIDs are stable across fetches."""
+    tz = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+    today = timezone.localdate()
+    years = years or [today.year - 1, today.year, today.year + 1]
+    cal = Calendar()
+    cal.add("prodid", "-//Fu'an FIC//rotation activities//ZH")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("x-wr-calname", name or _("Rotation activities"))
+    cal.add("x-wr-timezone", settings.TIME_ZONE)
+
+    entries = ScheduleEntry.objects.filter(year__in=years, group__isnull=False).select_related(
+        "group"
+    )
+    activities = (
+        Activity.objects.filter(date__year__in=years, archived_at__isnull=True)
+        .select_related("group")
+        .order_by("date")
+    )
+    if group is not None:
+        entries = entries.filter(group=group)
+        activities = activities.filter(group=group)
+
+    for entry in entries:
+        first = datetime.date(entry.year, entry.month, 1)
+        event = Event()
+        event.add("uid", f"schedule-{entry.year}-{entry.month:02d}@{UID_DOMAIN}")
+        event.add("dtstamp", _stamp(entry.updated_at))
+        event.add("last-modified", _stamp(entry.updated_at))
+        event.add("summary", _("On duty: %(group)s") % {"group": entry.group})
+        event.add("dtstart", first)
+        event.add("dtend", next_month(first))
+        event.add("transp", "TRANSPARENT")
+        if entry.note:
+            event.add("description", entry.note)
+        cal.add_component(event)
+
+    for activity in activities:
+        event = Event()
+        event.add("uid", f"activity-{activity.pk}@{UID_DOMAIN}")
+        event.add("dtstamp", _stamp(activity.updated_at))
+        event.add("last-modified", _stamp(activity.updated_at))
+        event.add("summary", f"{activity.group.name}：{activity.title}")
+        if activity.start_time:
+            start = datetime.datetime.combine(activity.date, activity.start_time, tzinfo=tz)
+            event.add("dtstart", start)
+            event.add("dtend", start + datetime.timedelta(hours=2))
+        else:
+            event.add("dtstart", activity.date)
+            event.add("dtend", activity.date + datetime.timedelta(days=1))
+        if activity.place:
+            event.add("location", activity.place)
+        description = [activity.get_theme_display()]
+        if activity.summary:
+            description.append(activity.summary)
+        event.add("description", "\n".join(description))
+        event.add(
+            "status",
+            {
+                Activity.Status.PLANNED: "TENTATIVE",
+                Activity.Status.HELD: "CONFIRMED",
+                Activity.Status.CANCELLED: "CANCELLED",
+            }[activity.status],
+        )
+        cal.add_component(event)
+    cal.add_missing_timezones()
+    return cal.to_ical()

@@ -1,0 +1,90 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from activities.models import Activity, RotationGroup
+
+MONTH_CHOICES = [(m, _("Month %(month)s") % {"month": m}) for m in range(1, 13)]
+
+
+class ScheduleGenerateForm(forms.Form):
+    no_activity_months = forms.TypedMultipleChoiceField(
+        label=_("Months with no activity"),
+        choices=MONTH_CHOICES,
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("For example the Spring Festival month; the rotation carries on after it."),
+    )
+
+
+class ScheduleSwapForm(forms.Form):
+    month_a = forms.TypedChoiceField(label=_("Month"), choices=MONTH_CHOICES, coerce=int)
+    month_b = forms.TypedChoiceField(label=_("swap with month"), choices=MONTH_CHOICES, coerce=int)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("month_a") and data.get("month_a") == data.get("month_b"):
+            raise forms.ValidationError(_("Choose two different months."))
+        return data
+
+
+class ScheduleMonthForm(forms.Form):
+    group = forms.ModelChoiceField(
+        label=_("On-duty group"),
+        queryset=RotationGroup.objects.active().order_by("number"),
+        required=False,
+    )
+    no_activity = forms.BooleanField(label=_("No activity this month"), required=False)
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("no_activity") and not data.get("group"):
+            self.add_error(
+                "group", _("Choose the on-duty group, or mark the month as having no activity.")
+            )
+        return data
+
+
+class ActivityPlanForm(forms.ModelForm):
+    """What a convener plans for the group's month: theme, date, place, plan."""
+
+    class Meta:
+        model = Activity
+        fields = ["date", "start_time", "theme", "title", "place", "host_enterprise", "summary"]
+        labels = {"summary": _("Plan")}
+        widgets = {
+            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "start_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "summary": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def clean_date(self):
+        date = self.cleaned_data["date"]
+        if date < timezone.localdate().replace(day=1):
+            raise forms.ValidationError(_("A plan is for this month or later."))
+        return date
+
+
+class ReturnForm(forms.Form):
+    comment = forms.CharField(
+        label=_("What should the convener change?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )
+
+
+class CalendarFeedForm(forms.Form):
+    group = forms.ModelChoiceField(
+        label=_("Rotation group"),
+        queryset=RotationGroup.objects.active().order_by("number"),
+        required=False,
+        empty_label=_("Whole schedule"),
+    )
+    label = forms.CharField(
+        label=_("Label"),
+        max_length=100,
+        required=False,
+        help_text=_("Who the address is for, e.g. 第1组召集人."),
+    )

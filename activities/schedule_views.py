@@ -1,0 +1,389 @@
+"""The rotation schedule, the conveners' side (my group, plans, approval) and calendar feeds."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import FormView, ListView, TemplateView
+
+from activities.models import Activity, CalendarFeed, RotationGroup, ScheduleEntry
+from activities.schedule_export import feed_calendar, schedule_workbook
+from activities.schedule_forms import (
+    ActivityPlanForm,
+    CalendarFeedForm,
+    ReturnForm,
+    ScheduleGenerateForm,
+    ScheduleMonthForm,
+    ScheduleSwapForm,
+)
+from activities.scheduling import group_months, obligation_rows, year_schedule
+from activities.services import (
+    activity_approve,
+    activity_return,
+    activity_save,
+    calendar_feed_create,
+    calendar_feed_revoke,
+    convened_groups,
+    member_group,
+    schedule_generate,
+    schedule_set_month,
+    schedule_swap,
+)
+from members.permissions import StaffRequiredMixin
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MIN_YEAR, MAX_YEAR = 2000, 2100
+
+
+def _check_year(year):
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise Http404(_("No schedule for that year."))
+    return year
+
+
+def _form_errors(request, form):
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        for error in errors:
+            messages.error(request, f"{label}：{error}" if label else error)
+
+
+class ScheduleIndexView(View):
+    def get(self, request):
+        return redirect("schedule:schedule_year", year=timezone.localdate().year)
+
+
+class ScheduleYearView(TemplateView):
+    """Everyone logged in reads the schedule; staff get the tools to change it."""
+
+    template_name = "schedule/year.html"
+
+    def get_context_data(self, **kwargs):
+        year = _check_year(self.kwargs["year"])
+        rows = year_schedule(year)
+        context = super().get_context_data(**kwargs)
+        context.update(
+            year=year,
+            rows=rows,
+            has_schedule=any(row.entry for row in rows),
+            previous_year=year - 1,
+            next_year=year + 1,
+            today=timezone.localdate(),
+        )
+        if self.request.user.is_office_staff:
+            context.update(generate_form=ScheduleGenerateForm(), swap_form=ScheduleSwapForm())
+        return context
+
+
+class ScheduleWorkbookView(View):
+    def get(self, request, year):
+        year = _check_year(year)
+        content = schedule_workbook(year, year_schedule(year))
+        response = HttpResponse(content, content_type=XLSX)
+        filename = f"rotation-schedule-{year}.xlsx"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+
+class ScheduleGenerateView(StaffRequiredMixin, View):
+    def post(self, request, year):
+        year = _check_year(year)
+        form = ScheduleGenerateForm(request.POST)
+        if form.is_valid():
+            try:
+                schedule_generate(
+                    year=year,
+                    by=request.user,
+                    no_activity_months=form.cleaned_data["no_activity_months"],
+                )
+            except ValidationError as exc:
+                for message in exc.messages:
+                    messages.error(request, message)
+            else:
+                messages.success(
+                    request, _("The %(year)s schedule was generated.") % {"year": year}
+                )
+        else:
+            _form_errors(request, form)
+        return redirect("schedule:schedule_year", year=year)
+
+
+class ScheduleSwapView(StaffRequiredMixin, View):
+    def post(self, request, year):
+        year = _check_year(year)
+        form = ScheduleSwapForm(request.POST)
+        if not form.is_valid():
+            _form_errors(request, form)
+            return redirect("schedule:schedule_year", year=year)
+        a, b = form.cleaned_data["month_a"], form.cleaned_data["month_b"]
+        if ScheduleEntry.objects.filter(year=year, month__in=[a, b]).count() != 2:
+            messages.error(
+                request, _("Both months must be in the schedule before they can be swapped.")
+            )
+        else:
+            schedule_swap(year=year, month_a=a, month_b=b, by=request.user)
+            messages.success(request, _("Months %(a)s and %(b)s were swapped.") % {"a": a, "b": b})
+        return redirect("schedule:schedule_year", year=year)
+
+
+class ScheduleMonthEditView(StaffRequiredMixin, FormView):
+    template_name = "schedule/month_form.html"
+    form_class = ScheduleMonthForm
+
+    def dispatch(self, request, *args, **kwargs):
+        self.year = _check_year(kwargs["year"])
+        self.month = kwargs["month"]
+        if not 1 <= self.month <= 12:
+            raise Http404
+        self.entry = ScheduleEntry.objects.filter(year=self.year, month=self.month).first()
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self):
+        if self.entry is None:
+            return {}
+        return {
+            "group": self.entry.group,
+            "no_activity": self.entry.no_activity,
+            "note": self.entry.note,
+        }
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(year=self.year, month=self.month, **kwargs)
+
+    def form_valid(self, form):
+        group = form.cleaned_data["group"]
+        other = (
+            ScheduleEntry.objects.filter(year=self.year, group=group)
+            .exclude(month=self.month)
+            .values_list("month", flat=True)
+        )
+        schedule_set_month(
+            year=self.year,
+            month=self.month,
+            by=self.request.user,
+            group=group,
+            no_activity=form.cleaned_data["no_activity"],
+            note=form.cleaned_data["note"],
+        )
+        messages.success(self.request, _("The schedule was updated."))
+        if group and other and not form.cleaned_data["no_activity"]:
+            messages.warning(
+                self.request,
+                _("%(group)s is also on duty in month %(months)s this year.")
+                % {"group": group, "months": "、".join(str(m) for m in other)},
+            )
+        return redirect("schedule:schedule_year", year=self.year)
+
+
+class MyGroupView(TemplateView):
+    """For conveners and members: their group's people, months and activities."""
+
+    template_name = "schedule/my_group.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        today = timezone.localdate()
+        group = member_group(user.member_id, on=today) if user.member_id else None
+        context.update(group=group, year=today.year, today=today)
+        if group is None:
+            return context
+        memberships = group.current_memberships().order_by("-is_convener", "member__stroke_key")
+        is_convener = convened_groups(user).filter(pk=group.pk).exists()
+        not_yet = [m for m in obligation_rows(today.year, groups=[group]) if m.attended == 0]
+        context.update(
+            memberships=memberships,
+            is_convener=is_convener,
+            months=group_months(group, today.year),
+            activities=group.activities.filter(archived_at__isnull=True)
+            .exclude(status=Activity.Status.CANCELLED)
+            .order_by("-date")[:20],
+            not_yet=not_yet,
+        )
+        return context
+
+
+class ObligationView(TemplateView):
+    """Standing members who have not yet taken part in a rotation activity this year."""
+
+    template_name = "schedule/obligation.html"
+
+    def get_context_data(self, **kwargs):
+        year = _check_year(self.kwargs["year"])
+        user = self.request.user
+        if user.can_read_all:
+            groups = None
+        else:
+            groups = list(convened_groups(user))
+            if not groups:
+                raise PermissionDenied
+        rows = obligation_rows(year, groups=groups)
+        kwargs["year"] = year
+        return super().get_context_data(
+            rows=rows,
+            missing=[r for r in rows if r.attended == 0],
+            groups=groups,
+            **kwargs,
+        )
+
+
+class ConvenerPlanMixin:
+    """Conveners plan for their own group; staff for any. Another group's plan is not found."""
+
+    def editable_groups(self):
+        if self.request.user.is_office_staff:
+            return RotationGroup.objects.active()
+        groups = convened_groups(self.request.user)
+        if not groups.exists():
+            raise PermissionDenied
+        return groups
+
+
+class ActivityPlanView(ConvenerPlanMixin, FormView):
+    template_name = "schedule/plan_form.html"
+    form_class = ActivityPlanForm
+
+    def dispatch(self, request, *args, **kwargs):
+        groups = self.editable_groups()
+        self.activity = None
+        if "pk" in kwargs:
+            self.activity = get_object_or_404(
+                Activity.objects.filter(group__in=groups, status=Activity.Status.PLANNED),
+                pk=kwargs["pk"],
+            )
+            self.group = self.activity.group
+        else:
+            number = request.GET.get("group") or request.POST.get("group")
+            if number:
+                self.group = get_object_or_404(groups, number=number)
+            else:
+                self.group = groups.order_by("number").first()
+            if self.group is None:
+                raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["instance"] = self.activity or Activity(
+            group=self.group, status=Activity.Status.PLANNED
+        )
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(group=self.group, activity=self.activity, **kwargs)
+
+    def form_valid(self, form):
+        activity = form.save(commit=False)
+        activity.group = self.group
+        activity.status = Activity.Status.PLANNED
+        try:
+            activity_save(activity=activity, by=self.request.user)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The plan was saved."))
+        return redirect("activities:activity_detail", pk=activity.pk)
+
+
+class ReviewListView(StaffRequiredMixin, ListView):
+    template_name = "schedule/review_list.html"
+    context_object_name = "activities"
+
+    def get_queryset(self):
+        return (
+            Activity.objects.filter(review_status=Activity.Review.PENDING)
+            .select_related("group", "created_by")
+            .order_by("submitted_at", "pk")
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(return_form=ReturnForm(), **kwargs)
+
+
+class ActivityApproveView(StaffRequiredMixin, View):
+    def post(self, request, pk):
+        activity = get_object_or_404(Activity, pk=pk)
+        try:
+            activity_approve(activity=activity, by=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Approved: %(activity)s") % {"activity": activity})
+        return redirect(request.POST.get("next") or reverse("schedule:review_list"))
+
+
+class ActivityReturnView(StaffRequiredMixin, View):
+    def post(self, request, pk):
+        activity = get_object_or_404(Activity, pk=pk)
+        form = ReturnForm(request.POST)
+        if not form.is_valid():
+            _form_errors(request, form)
+            return redirect("activities:activity_detail", pk=pk)
+        try:
+            activity_return(
+                activity=activity, by=request.user, comment=form.cleaned_data["comment"]
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request, _("Returned to the convener: %(activity)s") % {"activity": activity}
+            )
+        return redirect("schedule:review_list")
+
+
+class CalendarFeedListView(StaffRequiredMixin, FormView):
+    template_name = "schedule/feeds.html"
+    form_class = CalendarFeedForm
+
+    def get_context_data(self, **kwargs):
+        feeds = CalendarFeed.objects.select_related("group", "created_by")
+        return super().get_context_data(feeds=feeds, **kwargs)
+
+    def form_valid(self, form):
+        feed = calendar_feed_create(
+            by=self.request.user, group=form.cleaned_data["group"], label=form.cleaned_data["label"]
+        )
+        messages.success(
+            self.request,
+            _("New subscription address: %(url)s")
+            % {
+                "url": self.request.build_absolute_uri(
+                    reverse("schedule:calendar_feed", args=[feed.token])
+                )
+            },
+        )
+        return redirect("schedule:feed_list")
+
+
+class CalendarFeedRevokeView(StaffRequiredMixin, View):
+    def post(self, request, pk):
+        feed = get_object_or_404(CalendarFeed, pk=pk)
+        calendar_feed_revoke(feed=feed, by=request.user)
+        messages.success(request, _("The address was revoked; calendars using it stop updating."))
+        return redirect("schedule:feed_list")
+
+
+@method_decorator(login_not_required, name="dispatch")
+class CalendarFeedView(View):
+    """The feed itself: a phone calendar cannot log in, so the secret address is the key."""
+
+    def get(self, request, token):
+        feed = CalendarFeed.objects.filter(token=token, revoked_at__isnull=True).first()
+        if feed is None:
+            raise Http404
+        name = _("Rotation activities")
+        if feed.group_id:
+            name = f"{name} · {feed.group}"
+        response = HttpResponse(
+            feed_calendar(group=feed.group, name=name), content_type="text/calendar; charset=utf-8"
+        )
+        response["Content-Disposition"] = 'inline; filename="rotation.ics"'
+        response["Cache-Control"] = "private, max-age=900"
+        return response

@@ -1,0 +1,37 @@
+"""POST data for the activity form, as the browser sends it."""
+
+import datetime
+
+
+def formset_data(prefix, rows, initial=0):
+    data = {
+        f"{prefix}-TOTAL_FORMS": str(len(rows)),
+        f"{prefix}-INITIAL_FORMS": str(initial),
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+    for i, row in enumerate(rows):
+        for key, value in row.items():
+            data[f"{prefix}-{i}-{key}"] = value
+    return data
+
+
+def activity_data(group, *, attendees=(), leaders=(), outcomes=(), publicity=(), **fields):
+    data = {
+        "group": str(group.pk),
+        "date": (datetime.date.today() - datetime.timedelta(days=3)).isoformat(),
+        "title": "乡村振兴座谈会",
+        "theme": "seminar",
+        "status": "held",
+        "cancel_reason": "",
+        "place": "福安市工商联会议室",
+        "host_enterprise": "福安测试企业有限公司",
+        "summary": "座谈乡村振兴。",
+        "other_participants": "5",
+        "attendees": [str(m.pk) for m in attendees],
+    }
+    data.update({k: v for k, v in fields.items()})
+    data.update(formset_data("leaders", list(leaders)))
+    data.update(formset_data("outcomes", list(outcomes)))
+    data.update(formset_data("publicity", list(publicity)))
+    return data

@@ -1,0 +1,189 @@
+"""Upload → preview → confirm in the browser's requests, and who may do it."""
+
+import io
+import os
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from activities.models import GroupMembership
+from members.models import Member
+from tests.factories import MemberFactory
+from tests.roster.conftest import table_counts
+from tests.roster.workbooks import person, seed_roster_bytes, workbook_bytes
+
+IMPORT = reverse("roster:roster_import")
+PREVIEW = reverse("roster:roster_import_preview")
+EXPORT = reverse("roster:roster_export")
+TEMPLATE = reverse("roster:roster_template")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _upload(client, data, name="名册.xlsx", **extra):
+    upload = io.BytesIO(data)
+    upload.name = name
+    return client.post(IMPORT, {"file": upload, **extra})
+
+
+@pytest.mark.parametrize("url", [IMPORT, PREVIEW, EXPORT, TEMPLATE])
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [
+        ("staff_client", {IMPORT: 200, PREVIEW: 302, EXPORT: 200, TEMPLATE: 200}),
+        ("leader_client", 403),
+        ("convener_client", 403),
+        ("member_client", 403),
+    ],
+)
+def test_only_staff_may_import_or_export(request, url, role, expected):
+    client = request.getfixturevalue(role)
+    status = expected[url] if isinstance(expected, dict) else expected
+    assert client.get(url).status_code == status
+
+
+@pytest.mark.parametrize("url", [IMPORT, PREVIEW, EXPORT, TEMPLATE])
+def test_anonymous_users_are_sent_to_log_in(client, db, url):
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("role", ["leader_client", "convener_client", "member_client"])
+def test_others_cannot_post_a_roster(request, role):
+    client = request.getfixturevalue(role)
+    before = table_counts()
+    assert _upload(client, seed_roster_bytes(5)).status_code == 403
+    assert client.post(PREVIEW, {"confirm": "1"}).status_code == 403
+    assert table_counts() == before
+
+
+def test_upload_preview_confirm(staff_client, staff_user, settings):
+    existing = MemberFactory(name="林建国", company="旧公司", mobile="13500000000")
+    response = _upload(staff_client, seed_roster_bytes(12))
+    assert response.status_code == 302 and response.url == PREVIEW
+    assert Member.objects.count() == 1  # nothing written by the upload
+    assert len(os.listdir(settings.ROSTER_UPLOAD_DIR)) == 1
+
+    response = staff_client.get(PREVIEW)
+    plan = response.context["plan"]
+    assert response.status_code == 200
+    assert (len(plan.created), len(plan.updated), len(plan.new_groups)) == (11, 1, 11)
+    page = response.content.decode()
+    assert "旧公司" in page and "福安市示例1号实业有限公司" in page
+    assert 'id="roster-confirm"' in page
+    assert Member.objects.count() == 1  # nor by the preview
+
+    response = staff_client.post(PREVIEW, {"confirm": "1", "fingerprint": plan.fingerprint()})
+    assert response.status_code == 302
+    assert Member.objects.count() == 12
+    existing.refresh_from_db()
+    assert existing.company == "福安市示例1号实业有限公司"
+    assert existing.history.first().history_user == staff_user
+    assert os.listdir(settings.ROSTER_UPLOAD_DIR) == []
+    assert "roster_import" not in staff_client.session
+    follow = staff_client.get(response.url)
+    assert "11" in follow.content.decode()
+
+    # Confirming twice does nothing more.
+    again = staff_client.post(PREVIEW, {"confirm": "1", "fingerprint": plan.fingerprint()})
+    assert again.status_code == 302 and again.url == IMPORT
+    assert Member.objects.count() == 12
+
+
+def test_confirm_writes_only_the_plan_that_was_shown(staff_client):
+    _upload(staff_client, workbook_bytes([person(1), person(2)]))
+    shown = staff_client.get(PREVIEW).context["plan"].fingerprint()
+    MemberFactory(name="成员0001", company="福安市示例1号电机有限公司", mobile="13900000001")
+    before = table_counts()
+
+    response = staff_client.post(PREVIEW, {"confirm": "1", "fingerprint": shown})
+    assert response.status_code == 302 and response.url == PREVIEW
+    assert table_counts() == before
+    fresh = staff_client.get(PREVIEW).context["plan"]
+    assert fresh.rows[0].member is not None and len(fresh.created) == 1
+
+
+def test_a_forged_fingerprint_writes_nothing(staff_client):
+    _upload(staff_client, workbook_bytes([person(1)]))
+    before = table_counts()
+    staff_client.post(PREVIEW, {"confirm": "1", "fingerprint": "0" * 64})
+    assert table_counts() == before
+
+
+def test_a_roster_with_errors_shows_them_and_cannot_be_confirmed(staff_client):
+    rows = [person(1), person(2, 工商联职务="理事"), person(3, 联系电话="12345")]
+    _upload(staff_client, workbook_bytes(rows))
+    response = staff_client.get(PREVIEW)
+    plan = response.context["plan"]
+    page = response.content.decode()
+    assert [(e.row, e.column) for e in plan.errors] == [(3, "工商联职务"), (4, "联系电话")]
+    assert "理事" in page and "12345" in page
+    assert 'id="roster-confirm"' not in page
+    before = table_counts()
+    staff_client.post(PREVIEW, {"confirm": "1", "fingerprint": plan.fingerprint()})
+    assert table_counts() == before
+
+
+def test_archive_missing_is_shown_and_done_only_when_asked(staff_client, group1):
+    leaving = MemberFactory(name="离任者", mobile="13500000099")
+    GroupMembership.objects.create(member=leaving, group=group1)
+    _upload(staff_client, workbook_bytes([person(1)]))
+    plan = staff_client.get(PREVIEW).context["plan"]
+    assert plan.to_archive == []
+
+    _upload(staff_client, workbook_bytes([person(1)]), archive_missing="on")
+    response = staff_client.get(PREVIEW)
+    plan = response.context["plan"]
+    assert plan.to_archive == [leaving]
+    assert "离任者" in response.content.decode()
+    staff_client.post(PREVIEW, {"confirm": "1", "fingerprint": plan.fingerprint()})
+    leaving.refresh_from_db()
+    assert leaving.is_archived
+
+
+def test_cancel_forgets_the_upload(staff_client, settings):
+    _upload(staff_client, workbook_bytes([person(1)]))
+    response = staff_client.post(PREVIEW, {"cancel": "1"})
+    assert response.status_code == 302
+    assert os.listdir(settings.ROSTER_UPLOAD_DIR) == []
+    assert Member.objects.count() == 0
+
+
+def test_a_tampered_session_token_reads_no_file(staff_client, tmp_path):
+    secret = tmp_path / "secret.xlsx"
+    secret.write_bytes(seed_roster_bytes(3))
+    session = staff_client.session
+    session["roster_import"] = {"token": "../secret", "archive_missing": False}
+    session.save()
+    response = staff_client.get(PREVIEW)
+    assert response.status_code == 302 and response.url == IMPORT
+    assert Member.objects.count() == 0
+
+
+def test_export_is_an_xlsx_attachment_with_the_roster(staff_client):
+    MemberFactory(name="林建国", mobile="13900000001")
+    response = staff_client.get(EXPORT)
+    assert response["Content-Type"] == XLSX
+    assert "attachment" in response["Content-Disposition"]
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    assert sheet.cell(row=4, column=2).value == "林建国"
+
+
+def test_template_downloads(staff_client):
+    response = staff_client.get(TEMPLATE)
+    assert response["Content-Type"] == XLSX
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    assert sheet.cell(row=3, column=2).value == "姓名"
+    assert sheet.max_row == 4
+
+
+@pytest.mark.parametrize("size", [10, 40])
+def test_preview_query_budget(staff_client, size, django_assert_max_num_queries):
+    for n in range(1, size + 1):
+        MemberFactory(
+            name=f"成员{n:04d}", company=f"福安市示例{n}号电机有限公司", mobile=f"1390{n:07d}"
+        )
+    _upload(staff_client, workbook_bytes([person(n) for n in range(1, size + 1)]))
+    with django_assert_max_num_queries(12):
+        assert staff_client.get(PREVIEW).status_code == 200
