@@ -11,17 +11,27 @@ D = datetime.date
 PERIOD = {"from": "2018-01-01", "to": "2018-12-31"}
 
 
+# (URL name, arguments, query): every page of the reports app, checked for every role below.
+PAGES = [
+    ("reports:report_period", [], {}),
+    ("reports:report_period", [], PERIOD),
+    ("reports:report_year", [2018], {}),
+    ("reports:report_year_export", [2018], {}),
+    ("reports:report_period_export", [], PERIOD),
+]
+
+
 def _urls():
-    return [
-        (reverse("reports:report_period"), {}),
-        (reverse("reports:report_period"), PERIOD),
-        (reverse("reports:report_year", args=[2018]), {}),
-        (reverse("reports:report_year_export", args=[2018]), {}),
-        (reverse("reports:report_period_export"), PERIOD),
-    ]
+    return [(reverse(name, args=args), query) for name, args, query in PAGES]
 
 
-@pytest.mark.parametrize("index", range(5))
+def test_every_reports_page_is_in_the_permission_test():
+    from reports.urls import app_name, urlpatterns
+
+    assert {f"{app_name}:{p.name}" for p in urlpatterns} == {name for name, _a, _q in PAGES}
+
+
+@pytest.mark.parametrize("index", range(len(PAGES)))
 @pytest.mark.parametrize(
     ("client_fixture", "status"),
     [
@@ -144,3 +154,12 @@ def test_page_and_export_queries_do_not_grow(
     assert response.context["report"].activity_count == 2 * size
     with django_assert_num_queries(21):
         leader_client.get(reverse("reports:report_year_export", args=[2018]))
+
+
+def test_navigation_links_to_the_reports_for_those_who_may_read_them(
+    leader_client, convener_client, member_client
+):
+    link = f'href="{reverse("reports:report_period")}"'
+    assert link in leader_client.get(reverse("activities:home")).content.decode()
+    assert link in convener_client.get(reverse("activities:home")).content.decode()
+    assert link not in member_client.get(reverse("activities:home")).content.decode()
