@@ -304,7 +304,11 @@ def _rate_or_dash(value):
 
 def _summary(wb, report):
     sheet = SheetWriter(
-        wb, pgettext("workbook sheet", "Summary"), report, [_("Item"), _("Figure"), _("Notes")]
+        wb,
+        pgettext("workbook sheet", "Summary"),
+        report,
+        [_("Item"), _("Figure"), _("Notes")],
+        caps={2: 50},
     )
     sheet.add(_("Period"), str(report.period.label), "")
     sheet.add(_("Scope"), str(report.scope_label), "")
@@ -329,6 +333,8 @@ def _summary(wb, report):
     sheet.add(_("Members who took part"), report.participants, "")
     sheet.add(_("Member participation rate"), _rate_or_dash(report.participation), "")
     for row in report.by_role:
+        if not row.members:
+            continue  # e.g. the chair, in no group: no rate to give
         sheet.add(
             _("Participation: %(role)s") % {"role": row.label},
             _rate_or_dash(row.rate),
