@@ -24,7 +24,11 @@ WORKERS=${WORKERS:-3} app_start
 COOKIE=$(login_cookie)
 
 log "fault run on $BASE_URL: database on port $PG_PORT stops after ${BEFORE:-10} s for ${DOWN:-12} s"
+set +e
 python "$BENCH/probe.py" "$BASE_URL" "$COOKIE" \
   --clients "${CLIENTS:-4}" --before "${BEFORE:-10}" --down "${DOWN:-12}" --after "${AFTER:-10}" \
   --stop "bash -c '. $BENCH/lib.sh; pg_cluster_down'" \
   --start "bash -c '. $BENCH/lib.sh; pg_cluster_up'"
+status=$?
+log "server log: $(grep -c '^Service Unavailable' "$SCRATCH/app.log" || true) requests logged as 503 (with the database error)"
+exit $status

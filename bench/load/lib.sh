@@ -80,13 +80,13 @@ app_start() {
   BASE_URL=http://127.0.0.1:$APP_PORT
   log "gunicorn on $BASE_URL (${WORKERS:-3} workers)"
   gunicorn fuan_rotation.wsgi --bind "127.0.0.1:$APP_PORT" --workers "${WORKERS:-3}" \
-    --access-logfile /dev/null --error-logfile "$SCRATCH/gunicorn.log" &
+    --access-logfile /dev/null --error-logfile "$SCRATCH/gunicorn.log" 2>>"$SCRATCH/app.log" &
   APP_PID=$!
   for _ in $(seq 60); do
     curl -fs -o /dev/null "$BASE_URL/accounts/login/" && return 0
     sleep 0.5
   done
-  echo "gunicorn did not answer; see $SCRATCH/gunicorn.log" >&2
+  cat "$SCRATCH/gunicorn.log" "$SCRATCH/app.log" >&2
   exit 1
 }
 

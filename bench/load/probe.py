@@ -2,9 +2,10 @@
 
     python bench/load/probe.py BASE_URL COOKIE --stop CMD --start CMD [--before 10 --down 12]
 
-Phases: before the stop every answer must be 200; from the moment the stop command has
-returned until the start command is run, every answer must be the 503 page; after the start
-command has returned, answers must be 200 again. A 500, a traceback or any other status fails.
+Phases: before the stop command runs every answer must be 200; from the moment it has
+returned until the start command runs, every answer must be the 503 page; after the start
+command has returned, answers must be 200 again; while either command runs ("transition")
+200 or 503. A 500, a socket error, a traceback or any other status fails.
 """
 
 import argparse
@@ -68,9 +69,10 @@ def main():
     for thread in threads:
         thread.start()
     time.sleep(args.before)
+    stop_called = time.monotonic() - t0
     subprocess.run(args.stop, shell=True, check=True)
     stopped = time.monotonic() - t0
-    print(f"database stopped at {stopped:.1f} s", flush=True)
+    print(f"database stopping at {stop_called:.1f} s (down at {stopped:.1f} s)", flush=True)
     time.sleep(args.down)
     start_called = time.monotonic() - t0
     subprocess.run(args.start, shell=True, check=True)
@@ -85,10 +87,8 @@ def main():
     failures = []
     first_ok_after = None
     for started, finished, status, problem in sorted(results):
-        if finished < stopped and started < stopped:
+        if finished < stop_called:
             phase, expected = "before", {200}
-            if started < stopped <= finished:
-                expected = {200, 503}
         elif started >= stopped and finished <= start_called:
             phase, expected = "down", {503}
         elif started >= started_db:

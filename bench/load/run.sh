@@ -60,7 +60,7 @@ for name in status_3xx status_4xx status_5xx socket_errors; do
     failed=1
   fi
 done
-if grep -q "Traceback" "$SCRATCH/gunicorn.log"; then
+if grep -q "Traceback" "$SCRATCH/gunicorn.log" "$SCRATCH/app.log"; then
   echo "FAIL: the server logged a traceback" >&2
   failed=1
 fi
