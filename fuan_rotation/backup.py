@@ -75,7 +75,7 @@ def _pg_dump(output, using):
         env["PGPASSWORD"] = db["PASSWORD"]
     partial = output.with_name(output.name + ".part")
     result = subprocess.run(
-        [pg_dump, "--format=custom", "--no-owner", f"--file={partial}"],
+        [pg_dump, "--format=custom", f"--file={partial}"],
         env=env,
         capture_output=True,
         text=True,
