@@ -184,7 +184,7 @@ AXES_LOCKOUT_CALLABLE = "fuan_rotation.security.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "fuan_rotation.security.client_ip_address"
 # Behind a reverse proxy every request comes from the proxy's address: say how many proxies
 # append to X-Forwarded-For, or lockouts would be shared by everyone (docs/operations.md).
-TRUSTED_PROXY_COUNT = int(env_str("TRUSTED_PROXY_COUNT", default="0"))
+TRUSTED_PROXY_COUNT = int(env_str("TRUSTED_PROXY_COUNT", default="0") or 0)
 
 # Sessions end after 12 hours (SESSION_COOKIE_AGE above), when the browser closes (office PCs
 # are shared), at logout, when the login is deactivated and when its password changes.
@@ -211,7 +211,7 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # Production (DEBUG off): https only. Behind a proxy that terminates TLS, set
 # SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO,https so Django knows the request was https.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
-SECURE_HSTS_SECONDS = int(env_str("SECURE_HSTS_SECONDS", default="0" if DEBUG else "31536000"))
+SECURE_HSTS_SECONDS = int(env_str("SECURE_HSTS_SECONDS", default="0" if DEBUG else "31536000") or 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=True)
 _proxy_ssl_header = env_list("SECURE_PROXY_SSL_HEADER", default=[])

@@ -63,18 +63,18 @@ def test_backup_restored_into_an_empty_database_gives_the_same_figures(tmp_path)
 
     _manage(live, "backup_db", "--output", str(backup))
     refused = _manage(live, "backup_db", "--output", str(backup), check=False)
-    assert refused.returncode != 0 and "exists already" in refused.stderr
+    assert refused.returncode != 0 and "已存在" in refused.stderr
 
     _manage(empty, "migrate", "-v0")
     assert _snapshot(empty)["rows"]["members.Member"] == 0
     result = _manage(empty, "restore_db", str(backup))
-    assert "restored" in result.stdout
+    assert "已从" in result.stdout and "恢复数据库" in result.stdout
     after = _snapshot(empty)
     assert after == before
 
     # The live database holds data: restoring over it needs --force.
     refused = _manage(live, "restore_db", str(backup), check=False)
-    assert refused.returncode != 0 and "not empty" in refused.stderr
+    assert refused.returncode != 0 and "数据库中已有数据" in refused.stderr
     _manage(live, "restore_db", "--force", str(backup))
     assert _snapshot(live) == before
 
@@ -99,9 +99,9 @@ def test_restore_into_a_file_that_does_not_exist_yet(tmp_path, migrated):
 def test_a_file_that_is_not_a_sqlite_database_is_refused(tmp_path):
     text = tmp_path / "notes.sqlite3"
     text.write_text("not a database" * 20)
-    with pytest.raises(BackupError, match="not a SQLite database"):
+    with pytest.raises(BackupError, match="不是 SQLite 数据库"):
         backup_check(path=text)
-    with pytest.raises(BackupError, match="not a file"):
+    with pytest.raises(BackupError, match="不是文件"):
         backup_check(path=tmp_path / "missing.sqlite3")
 
 
@@ -110,7 +110,7 @@ def test_another_applications_database_is_refused(tmp_path):
     with sqlite3.connect(other) as db:
         db.execute("CREATE TABLE django_migrations (id INTEGER, app TEXT, name TEXT)")
         db.execute("CREATE TABLE blog_post (id INTEGER)")
-    with pytest.raises(BackupError, match="not a database of this application"):
+    with pytest.raises(BackupError, match="不是本系统的数据库"):
         backup_check(path=other)
 
 
@@ -123,7 +123,7 @@ def test_a_backup_from_a_newer_version_is_refused(tmp_path, migrated):
             "INSERT INTO django_migrations (app, name, applied) "
             "VALUES ('members', '9999_from_the_future', '2030-01-01')"
         )
-    with pytest.raises(BackupError, match="newer version"):
+    with pytest.raises(BackupError, match="来自更新版本的系统"):
         backup_check(path=backup)
 
 
