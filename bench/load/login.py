@@ -1,6 +1,6 @@
 """Log in through the real form and print the Cookie header of the session.
 
-    python bench/load/login.py http://127.0.0.1:8000 staff PASSWORD
+python bench/load/login.py http://127.0.0.1:8000 staff PASSWORD
 """
 
 import http.cookiejar
