@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -75,9 +76,14 @@ class OutcomeInline(admin.TabularInline):
     autocomplete_fields = ["member"]
 
 
+# Links typed without a scheme are taken as https (Django 6 will do so by default).
+URL_AS_HTTPS = {models.URLField: {"assume_scheme": "https"}}
+
+
 class PublicityInline(admin.TabularInline):
     model = Publicity
     extra = 0
+    formfield_overrides = URL_AS_HTTPS
 
 
 @admin.register(Activity)
@@ -124,6 +130,7 @@ class OutcomeAdmin(HistoryKeepingAdmin):
 
 @admin.register(Publicity)
 class PublicityAdmin(HistoryKeepingAdmin):
+    formfield_overrides = URL_AS_HTTPS
     list_display = ["activity", "channel", "date", "title"]
     list_filter = ["channel", "date"]
     search_fields = ["title", "link", "activity__title"]

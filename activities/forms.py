@@ -1,6 +1,7 @@
 from dataclasses import dataclass, field
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import OuterRef, Subquery
 from django.forms import inlineformset_factory
 from django.utils import timezone
@@ -43,10 +44,31 @@ class AttendanceSection:
         return sum(1 for member in self.members if member.checked)
 
 
+class AttendeeChoiceField(forms.ModelMultipleChoiceField):
+    """Member ids from the checklist; a forged id is "not a choice", never a database error."""
+
+    largest_id = 2**63 - 1
+
+    @classmethod
+    def is_id(cls, value):
+        text = str(value)
+        return text.isascii() and text.isdigit() and int(text) <= cls.largest_id
+
+    def _check_values(self, value):
+        for pk in value:
+            if not self.is_id(pk):
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)
+
+
 class ActivityForm(forms.ModelForm):
     # The version the form was opened at: a save is refused if someone saved since.
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    attendees = forms.ModelMultipleChoiceField(
+    attendees = AttendeeChoiceField(
         label=_("Attendance"),
         queryset=Member.objects.all(),
         required=False,
@@ -97,10 +119,7 @@ class ActivityForm(forms.ModelForm):
 
     def _host_group_id(self):
         value = self["group"].value()
-        try:
-            return int(value) if value not in (None, "") else None
-        except (TypeError, ValueError):
-            return None
+        return int(value) if AttendeeChoiceField.is_id(value) else None
 
     def attendance_sections(self):
         """The checklist, the host group's members first, then each group in number order.
@@ -109,7 +128,7 @@ class ActivityForm(forms.ModelForm):
         when they are already recorded as attending.
         """
         checked = self._checked_ids()
-        recorded = [int(pk) for pk in checked if pk.isdigit()]
+        recorded = [int(pk) for pk in checked if AttendeeChoiceField.is_id(pk)]
         members = members_with_current_group(
             Member.objects.active() | Member.objects.filter(pk__in=recorded)
         ).by_role()

@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import CreateView, DetailView, ListView, UpdateView, View
 
+from activities.history import member_changes
+
 # The roster shows each person's group and attendance, which live in the activities app.
 from activities.models import Activity, Attendance, GroupMembership, RotationGroup
 from activities.services import member_archive, member_group
@@ -138,6 +140,7 @@ class MemberDetailView(DetailView):
             attendances=attendances,
             totals_by_year=totals,
             shown_mobile=visibility.display(member, member.group_id),
+            changes=member_changes(member) if self.request.user.is_office_staff else None,
             **kwargs,
         )
 

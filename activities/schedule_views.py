@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.mixins import UserPassesTestMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -209,10 +210,18 @@ class MyGroupView(TemplateView):
         return context
 
 
-class ObligationView(TemplateView):
-    """Standing members who have not yet taken part in a rotation activity this year."""
+class ObligationView(UserPassesTestMixin, TemplateView):
+    """Standing members who have not yet taken part in a rotation activity this year.
+
+    Staff and leadership see every group; a convener sees their own group.
+    """
 
     template_name = "schedule/obligation.html"
+    raise_exception = True
+
+    def test_func(self):
+        user = self.request.user
+        return user.can_read_all or convened_groups(user).exists()
 
     def get_context_data(self, **kwargs):
         year = _check_year(self.kwargs["year"])
@@ -221,8 +230,6 @@ class ObligationView(TemplateView):
             groups = None
         else:
             groups = list(convened_groups(user))
-            if not groups:
-                raise PermissionDenied
         rows = obligation_rows(year, groups=groups)
         kwargs["year"] = year
         return super().get_context_data(

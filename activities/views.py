@@ -24,6 +24,7 @@ from activities.forms import (
     PublicityFormSet,
     kept_rows,
 )
+from activities.history import activity_changes, group_changes
 from activities.member_views import MobileVisibility
 from activities.models import (
     Activity,
@@ -166,6 +167,7 @@ class GroupDetailView(DetailView):
             convener_count=sum(1 for m in current if m.is_convener),
             past_memberships=past,
             activities=activities,
+            changes=group_changes(group) if self.request.user.is_office_staff else None,
             **kwargs,
         )
 
@@ -330,6 +332,7 @@ class ActivityDetailView(DetailView):
                 and convened_groups(self.request.user).filter(pk=activity.group_id).exists()
             ),
             return_form=ReturnForm(),
+            changes=activity_changes(activity) if self.request.user.is_office_staff else None,
             **kwargs,
         )
 

@@ -1,8 +1,10 @@
 """Settings for 轮值活动管理, read from the environment (see .env.example)."""
 
+import datetime
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -40,6 +42,8 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_include_bootstrap",
     "simple_history",
+    "axes",
+    "csp",
     "members",
     "activities",
     "reports",
@@ -58,6 +62,11 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Security hardening: the Content-Security-Policy header, a log line for every
+    # refused request, and django-axes last so it sees the outcome of each login.
+    "csp.middleware.CSPMiddleware",
+    "fuan_rotation.security.RefusalLogMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "fuan_rotation.urls"
@@ -159,3 +168,65 @@ SITE_NAME = _("Rotation activities · Fu'an FIC")
 # Used in links inside reminder emails, e.g. https://rotation.example.org
 SITE_URL = env_str("SITE_URL", default="http://127.0.0.1:8000")
 REMINDER_DAYS_BEFORE = int(env_str("REMINDER_DAYS_BEFORE", default="7"))
+
+# ---------------------------------------------------------------------------------------------
+# Security hardening. Each choice is explained in docs/operations.md.
+
+# Logins: django-axes counts failures per (username, address) pair in the database, so every
+# gunicorn worker sees them. Five failures lock that pair out for 15 minutes; the same user
+# from another address is not affected, so nobody can lock a colleague out.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "fuan_rotation.security.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "fuan_rotation.security.client_ip_address"
+# Behind a reverse proxy every request comes from the proxy's address: say how many proxies
+# append to X-Forwarded-For, or lockouts would be shared by everyone (docs/operations.md).
+TRUSTED_PROXY_COUNT = int(env_str("TRUSTED_PROXY_COUNT", default="0") or 0)
+
+# Sessions end after 12 hours (SESSION_COOKIE_AGE above), when the browser closes (office PCs
+# are shared), at logout, when the login is deactivated and when its password changes.
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# Content-Security-Policy (django-csp 4): no inline script or style anywhere, the admin
+# included; a script that must be inline carries request.csp_nonce.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    },
+}
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Production (DEBUG off): https only. Behind a proxy that terminates TLS, set
+# SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO,https so Django knows the request was https.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_HSTS_SECONDS = int(env_str("SECURE_HSTS_SECONDS", default="0" if DEBUG else "31536000") or 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=True)
+_proxy_ssl_header = env_list("SECURE_PROXY_SSL_HEADER", default=[])
+if _proxy_ssl_header:
+    if len(_proxy_ssl_header) != 2:
+        raise ImproperlyConfigured(
+            "SECURE_PROXY_SSL_HEADER must be a header and a value, "
+            "e.g. HTTP_X_FORWARDED_PROTO,https"
+        )
+    SECURE_PROXY_SSL_HEADER = tuple(_proxy_ssl_header)
+
+# Login, failure, lockout and refusal events go to this logger (fuan_rotation/security.py).
+LOGGING["loggers"] = {
+    "fuan_rotation.security": {"level": "INFO", "propagate": True},
+}

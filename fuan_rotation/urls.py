@@ -29,5 +29,8 @@ urlpatterns = [
     path("", include("reports.urls")),
 ]
 
+# A lost database connection answers 503 with the site's page (fuan_rotation/errors.py).
+handler500 = "fuan_rotation.errors.server_error"
+
 admin.site.site_header = settings.SITE_NAME
 admin.site.site_title = settings.SITE_NAME

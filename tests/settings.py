@@ -18,6 +18,8 @@ STORAGES = {
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
+# The test client speaks plain http; production redirects to https (see settings).
+SECURE_SSL_REDIRECT = False
 LANGUAGE_CODE = "zh-hans"
 # A template variable that does not resolve is a bug: make it visible in tests.
 TEMPLATES[0]["OPTIONS"]["string_if_invalid"] = "!!INVALID:%s!!"  # noqa: F405

@@ -1,0 +1,92 @@
+"""Security events: who logged in, who failed, who was locked out or refused.
+
+Every line goes to the "fuan_rotation.security" logger with the username and the client's
+address, never a password. The receivers are connected by MembersConfig.ready().
+"""
+
+import logging
+
+from axes.signals import user_locked_out
+from django.conf import settings
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+from django.shortcuts import render
+
+logger = logging.getLogger("fuan_rotation.security")
+
+
+def client_ip_address(request):
+    """The address the request came from, as seen by the first trusted proxy.
+
+    With TRUSTED_PROXY_COUNT = n, the n-th address from the right of X-Forwarded-For is the
+    one our own proxy saw; anything left of it is what the client claims and is ignored.
+    """
+    if request is None:
+        return None
+    remote = request.META.get("REMOTE_ADDR")
+    count = settings.TRUSTED_PROXY_COUNT
+    if count <= 0:
+        return remote
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    forwarded = [part for part in forwarded if part]
+    if len(forwarded) < count:
+        return remote
+    return forwarded[-count]
+
+
+def lockout_response(request, original_response, credentials):
+    """AXES_LOCKOUT_CALLABLE: the site's own page, in Chinese, with 429 Too Many Requests."""
+    context = {
+        "failure_limit": settings.AXES_FAILURE_LIMIT,
+        "cooloff_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+    }
+    return render(request, "axes/lockout.html", context, status=429)
+
+
+def _username(user):
+    return getattr(user, "get_username", lambda: "")() if user is not None else ""
+
+
+@receiver(user_logged_in, dispatch_uid="security_log_login")
+def log_login(sender, request, user, **kwargs):
+    logger.info("login username=%s ip=%s", _username(user), client_ip_address(request))
+
+
+@receiver(user_logged_out, dispatch_uid="security_log_logout")
+def log_logout(sender, request, user, **kwargs):
+    logger.info("logout username=%s ip=%s", _username(user), client_ip_address(request))
+
+
+@receiver(user_login_failed, dispatch_uid="security_log_login_failed")
+def log_login_failed(sender, credentials, request=None, **kwargs):
+    # Django has already replaced the password in `credentials` with asterisks.
+    logger.warning(
+        "login failed username=%s ip=%s",
+        credentials.get("username", ""),
+        client_ip_address(request),
+    )
+
+
+@receiver(user_locked_out, dispatch_uid="security_log_locked_out")
+def log_locked_out(sender, request, username, ip_address, **kwargs):
+    logger.warning("lockout username=%s ip=%s", username, ip_address)
+
+
+class RefusalLogMiddleware:
+    """Log every 403: a role refused by a permission mixin, a failed CSRF check."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code == 403:
+            user = getattr(request, "user", None)
+            logger.warning(
+                "refused username=%s ip=%s method=%s path=%s",
+                _username(user) if user is not None and user.is_authenticated else "-",
+                client_ip_address(request),
+                request.method,
+                request.path,
+            )
+        return response

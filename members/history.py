@@ -1,0 +1,106 @@
+"""Who changed what and when, read from django-simple-history's records for an item's page."""
+
+from dataclasses import dataclass, field
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+ACTIONS = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
+SKIPPED_FIELDS = {"updated_at", "created_at", "pinyin_key", "stroke_key", "version"}
+
+
+@dataclass
+class Change:
+    when: object
+    who: object
+    action: str
+    subject: str
+    fields: list = field(default_factory=list)  # (label, old, new)
+
+    @property
+    def action_label(self):
+        return ACTIONS.get(self.action, self.action)
+
+
+def _display(model, name, value, related):
+    if value in (None, ""):
+        return "—"
+    model_field = model._meta.get_field(name)
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if isinstance(model_field, models.ForeignKey):
+        return str(related.get((model_field.related_model, value), value))
+    if isinstance(model_field, models.BooleanField):
+        return str(_("yes") if value else _("no"))
+    return str(value)
+
+
+def _related_names(model, rows, parent):
+    """Names of the objects foreign keys point at, one query per related model.
+
+    The `parent` key (the item whose page this is) needs no look-up.
+    """
+    wanted = {}
+    for row in rows:
+        for model_field in model._meta.concrete_fields:
+            if isinstance(model_field, models.ForeignKey) and model_field.name != parent:
+                value = getattr(row, model_field.attname, None)
+                if value is not None:
+                    wanted.setdefault(model_field.related_model, set()).add(value)
+    names = {}
+    for related_model, ids in wanted.items():
+        for obj in related_model._base_manager.filter(pk__in=ids):
+            names[(related_model, obj.pk)] = obj
+    return names
+
+
+def changes_of(history_queryset, *, subject=None, parent=None, limit=50):
+    """Changes recorded in `history_queryset` (one model's historical rows), newest first.
+
+    Each row is compared with the previous row of the same object, in memory, so the number
+    of queries does not depend on the number of changes.
+    """
+    rows = list(history_queryset.select_related("history_user").order_by("history_date", "pk"))
+    if not rows:
+        return []
+    model = rows[0].instance_type
+    related = _related_names(model, rows, parent)
+    previous = {}
+    changes = []
+    for row in rows:
+        before = previous.get(row.id)
+        fields = []
+        if before is not None and row.history_type == "~":
+            delta = row.diff_against(before)
+            for change in delta.changes:
+                if change.field in SKIPPED_FIELDS:
+                    continue
+                label = model._meta.get_field(change.field).verbose_name
+                fields.append(
+                    (
+                        label,
+                        _display(model, change.field, change.old, related),
+                        _display(model, change.field, change.new, related),
+                    )
+                )
+            if not fields:
+                previous[row.id] = row
+                continue
+        changes.append(
+            Change(
+                when=row.history_date,
+                who=row.history_user,
+                action=row.history_type,
+                subject=subject(row, related) if subject else str(model._meta.verbose_name),
+                fields=fields,
+            )
+        )
+        previous[row.id] = row
+    changes.sort(key=lambda c: c.when, reverse=True)
+    return changes[:limit]
+
+
+def merged(*change_lists, limit=50):
+    result = [c for changes in change_lists for c in changes]
+    result.sort(key=lambda c: c.when, reverse=True)
+    return result[:limit]

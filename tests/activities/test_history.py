@@ -1,0 +1,58 @@
+"""Staff see who changed what and when on an item's page; others do not."""
+
+import pytest
+from django.urls import reverse
+
+from activities.services import activity_record, attendance_set, membership_assign
+from members.models import FederationRole, PublicOffice
+from members.services import member_edit
+from tests.factories import ActivityFactory, MemberFactory, RotationGroupFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_activity_page_shows_changes_to_the_activity_and_its_rows(
+    staff_client, member_client, staff_user, group1
+):
+    staff_user.first_name = "会员部小王"
+    staff_user.save()
+    activity = ActivityFactory(group=group1, title="原标题")
+    attendee = MemberFactory(name="林子涵")
+    activity.title = "新标题"
+    activity_record(activity=activity, attendees=[attendee], by=staff_user)
+    attendance_set(activity=activity, members=[], by=staff_user)
+
+    url = reverse("activities:activity_detail", args=[activity.pk])
+    page = staff_client.get(url).content.decode()
+    assert "修改记录" in page
+    assert "原标题 → 新标题" in page
+    assert "会员部小王" in page
+    assert page.count("林子涵") >= 2  # added, then removed
+    changes = staff_client.get(url).context["changes"]
+    assert [c.action for c in changes][:2] == ["-", "+"]
+    assert "修改记录" not in member_client.get(url).content.decode()
+
+
+def test_member_page_shows_role_offices_and_group_changes(staff_client, staff_user, group1):
+    member = MemberFactory(name="缪建国", role=FederationRole.STANDING)
+    member_edit(
+        member=member,
+        offices=[(PublicOffice.Kind.CPPCC, PublicOffice.Level.COUNTY)],
+        by=staff_user,
+        role=FederationRole.VICE_PRESIDENT,
+    )
+    membership_assign(member=member, group=group1, by=staff_user)
+    page = staff_client.get(reverse("members:member_detail", args=[member.pk])).content.decode()
+    assert "常执委 → 副会长" in page
+    assert "福安市政协委员" in page
+    assert group1.name in page
+
+
+def test_group_page_shows_membership_changes(staff_client, staff_user, group1):
+    other = RotationGroupFactory(number=2, name="商贸物流组")
+    member = MemberFactory(name="黄思远")
+    membership_assign(member=member, group=group1, by=staff_user)
+    membership_assign(member=member, group=other, by=staff_user)
+    changes = staff_client.get(reverse("activities:group_detail", args=[1])).context["changes"]
+    assert {c.subject for c in changes} == {"轮值组", "轮值组成员关系：黄思远"}
+    assert any(label == "截止日期" for c in changes for label, _old, _new in c.fields)
