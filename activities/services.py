@@ -37,9 +37,10 @@ def activity_number_next():
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("activity_number_next() must run inside transaction.atomic()")
-    updated = ActivityCounter.objects.filter(pk=1).update(last_number=F("last_number") + 1)
-    if not updated:
-        ActivityCounter.objects.create(pk=1, last_number=1)
+    # The row normally exists (a data migration makes it); recreate it if it was lost,
+    # without racing a concurrent save that does the same.
+    ActivityCounter.objects.bulk_create([ActivityCounter(pk=1)], ignore_conflicts=True)
+    ActivityCounter.objects.filter(pk=1).update(last_number=F("last_number") + 1)
     counter = ActivityCounter.objects.select_for_update().get(pk=1)
     highest = Activity.objects.aggregate(highest=Max("number"))["highest"] or 0
     if counter.last_number <= highest:

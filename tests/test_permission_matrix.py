@@ -1,0 +1,233 @@
+"""Every URL × every role × GET and POST, against one table of expected outcomes.
+
+Roles: anonymous, staff, leadership, the convener of the object's group, a convener of another
+group, a plain member, and a deactivated login. A refused POST changes nothing in the
+database. A second test walks the URL resolver and fails when a URL is missing here.
+"""
+
+import datetime
+
+import pytest
+from django.apps import apps
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from activities.models import Activity
+from activities.services import calendar_feed_create, schedule_set_month
+from members.models import Role
+from tests.activities.helpers import activity_data
+from tests.factories import ActivityFactory, MemberFactory, MembershipFactory, UserFactory
+
+ROLES = ["anonymous", "staff", "leader", "convener", "other_convener", "member", "inactive"]
+YEAR = timezone.localdate().year
+
+# Expected GET status for the logged-in roles (anonymous and inactive go to the login page).
+ALL = dict.fromkeys(["staff", "leader", "convener", "other_convener", "member"], 200)
+STAFF = {"staff": 200, "leader": 403, "convener": 403, "other_convener": 403, "member": 403}
+READERS = {"staff": 200, "leader": 200, "convener": 200, "other_convener": 200, "member": 403}
+EDITORS = {"staff": 200, "leader": 403, "convener": 200, "other_convener": 200, "member": 403}
+OWN_GROUP = {"staff": 200, "leader": 403, "convener": 200, "other_convener": 404, "member": 403}
+STAFF_POST_ONLY = {
+    "staff": 405,
+    "leader": 403,
+    "convener": 403,
+    "other_convener": 403,
+    "member": 403,
+}
+
+# name: (URL arguments from the world, expected GET by role, POST data or None)
+MATRIX = {
+    "activities:home": ((), ALL, None),
+    "activities:group_list": ((), ALL, None),
+    "activities:group_detail": (("group_number",), ALL, None),
+    "activities:group_members_edit": (("group_number",), STAFF, {"action": "add"}),
+    "activities:activity_list": ((), ALL, None),
+    "activities:activity_detail": (("activity",), ALL, None),
+    "activities:activity_create": ((), EDITORS, "activity"),
+    "activities:activity_edit": (("activity",), OWN_GROUP, "activity"),
+    "members:member_list": ((), ALL, None),
+    "members:member_detail": (("member",), ALL, None),
+    "members:member_create": ((), STAFF, {"name": "新成员", "role": "standing"}),
+    "members:member_edit": (("member",), STAFF, {"name": "改名", "role": "standing"}),
+    "members:member_archive": (("member",), STAFF_POST_ONLY, {}),
+    "members:member_restore": (("member",), STAFF_POST_ONLY, {}),
+    "roster:roster_import": ((), STAFF, {}),
+    "roster:roster_import_preview": ((), {**STAFF, "staff": 302}, {"confirm": "1"}),
+    "roster:roster_export": ((), STAFF, None),
+    "roster:roster_template": ((), STAFF, None),
+    "schedule:schedule_index": ((), dict.fromkeys(ALL, 302), None),
+    "schedule:schedule_year": (("year",), ALL, None),
+    "schedule:schedule_xlsx": (("year",), ALL, None),
+    "schedule:schedule_generate": (("next_year",), STAFF_POST_ONLY, {}),
+    "schedule:schedule_swap": (("year",), STAFF_POST_ONLY, {"month_a": 1, "month_b": 2}),
+    "schedule:schedule_month_edit": (("year", "month"), STAFF, {"no_activity": "on"}),
+    "schedule:feed_list": ((), STAFF, {"label": "新地址"}),
+    "schedule:feed_revoke": (("feed",), STAFF_POST_ONLY, {}),
+    "schedule:my_group": ((), ALL, None),
+    "schedule:plan_create": ((), EDITORS, "plan"),
+    "schedule:plan_edit": (("plan",), OWN_GROUP, "plan"),
+    "schedule:obligation": (("year",), READERS, None),
+    "schedule:review_list": ((), STAFF, None),
+    "schedule:activity_approve": (("pending",), STAFF_POST_ONLY, {}),
+    "schedule:activity_return": (("pending",), STAFF_POST_ONLY, {"comment": "请补充"}),
+    "reports:report_period": ((), READERS, None),
+    "reports:report_year": (("report_year",), READERS, None),
+    "reports:report_year_export": (("report_year",), READERS, None),
+    "reports:report_period_export": ((), READERS, None),
+    "password_change": ((), ALL, {"old_password": "x", "new_password1": "y", "new_password2": "y"}),
+    "password_change_done": ((), ALL, None),
+    "logout": ((), dict.fromkeys(ALL, 405), {}),
+}
+# Pages that answer without a login, each for its own reason.
+PUBLIC = {
+    "login": "the login page",
+    "set_language": "the language switch on the login page",
+    "schedule:calendar_feed": "phone calendars cannot log in: the secret token is the key",
+}
+
+
+@pytest.fixture
+def world(group1, group2, staff_user, leader_user, convener_user, other_convener_user, member_user):
+    member = MemberFactory(name="林测试")
+    MembershipFactory(member=member, group=group1)
+    today = timezone.localdate()
+    activity = ActivityFactory(group=group1, title="法治教育讲座")
+    plan = ActivityFactory(
+        group=group1,
+        status=Activity.Status.PLANNED,
+        date=today + datetime.timedelta(days=5),
+        title="计划中的活动",
+    )
+    pending = ActivityFactory(group=group1, review_status=Activity.Review.PENDING, title="待审")
+    schedule_set_month(year=YEAR, month=1, group=group1, by=None)
+    schedule_set_month(year=YEAR, month=2, group=group2, by=None)
+    feed = calendar_feed_create(by=staff_user)
+    inactive = UserFactory(username="gone", role=Role.STAFF, is_active=False)
+    users = {
+        "staff": staff_user,
+        "leader": leader_user,
+        "convener": convener_user,
+        "other_convener": other_convener_user,
+        "member": member_user,
+        "inactive": inactive,
+    }
+    clients = {"anonymous": Client()}
+    for role, user in users.items():
+        clients[role] = Client()
+        clients[role].force_login(user)
+    return {
+        "clients": clients,
+        "group1": group1,
+        "group_number": group1.number,
+        "activity": activity.pk,
+        "plan": plan.pk,
+        "pending": pending.pk,
+        "member": member.pk,
+        "feed": feed.pk,
+        "token": feed.token,
+        "year": YEAR,
+        "next_year": YEAR + 1,
+        "month": 1,
+        "report_year": 2018,
+    }
+
+
+def _url(name, args, world):
+    return reverse(name, args=[world[a] for a in args])
+
+
+def _post_data(kind, world):
+    if kind == "activity":
+        return activity_data(world["group1"], title="越权修改")
+    if kind == "plan":
+        return {
+            "date": (timezone.localdate() + datetime.timedelta(days=9)).isoformat(),
+            "theme": "visit",
+            "title": "越权计划",
+        }
+    return kind or {}
+
+
+def _fingerprint():
+    """Row counts of every model (historical ones included: any write leaves a record)."""
+    return {
+        model._meta.label: model._base_manager.count()
+        for model in apps.get_models()
+        if model._meta.app_label in {"members", "activities", "auth", "sessions"}
+        and model._meta.model_name != "session"
+    }
+
+
+def _expected(role, table):
+    if role in ("anonymous", "inactive"):
+        return 302
+    return table[role]
+
+
+CASES = [(name, role) for name in MATRIX for role in ROLES]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "role"), CASES, ids=[f"{n}-{r}" for n, r in CASES])
+def test_get(world, name, role):
+    args, table, _data = MATRIX[name]
+    response = world["clients"][role].get(_url(name, args, world))
+    expected = _expected(role, table)
+    assert response.status_code == expected
+    if role in ("anonymous", "inactive"):
+        assert response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "role"), CASES, ids=[f"{n}-{r}" for n, r in CASES])
+def test_post(world, name, role):
+    args, table, data = MATRIX[name]
+    before = _fingerprint()
+    response = world["clients"][role].post(_url(name, args, world), _post_data(data, world))
+    expected = _expected(role, table)
+    if role in ("anonymous", "inactive") or expected in (403, 404):
+        # Refused: the same answer as GET, and nothing written.
+        assert response.status_code == expected
+        assert _fingerprint() == before
+    elif data is None:
+        # A page that only reads.
+        assert response.status_code == 405
+        assert _fingerprint() == before
+    else:
+        assert response.status_code not in (403, 404, 405, 500)
+
+
+@pytest.mark.django_db
+def test_public_pages(world):
+    anonymous = world["clients"]["anonymous"]
+    assert anonymous.get(reverse("login")).status_code == 200
+    assert anonymous.post(reverse("set_language"), {"language": "en"}).status_code in (302, 204)
+    feed = reverse("schedule:calendar_feed", args=[world["token"]])
+    assert anonymous.get(feed).status_code == 200
+    assert anonymous.get(reverse("schedule:calendar_feed", args=["wrong"])).status_code == 404
+    assert anonymous.post(feed).status_code == 405
+
+
+@pytest.mark.django_db
+def test_admin_is_for_staff_logins_only(world):
+    assert world["clients"]["staff"].get("/admin/").status_code == 200
+    for role in ("anonymous", "leader", "convener", "member", "inactive"):
+        response = world["clients"][role].get("/admin/")
+        assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def _named_urls(patterns, namespace=None):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace == "admin":
+                continue
+            yield from _named_urls(pattern.url_patterns, pattern.namespace or namespace)
+        elif isinstance(pattern, URLPattern):
+            assert pattern.name, f"unnamed URL pattern {pattern.pattern}"
+            yield f"{namespace}:{pattern.name}" if namespace else pattern.name
+
+
+def test_every_url_is_in_the_matrix():
+    names = set(_named_urls(get_resolver().url_patterns))
+    assert names == set(MATRIX) | set(PUBLIC)
