@@ -187,3 +187,21 @@ BIG = "9" * 30  # larger than any database integer
 )
 def test_absurd_numbers_in_addresses_are_not_errors(staff_client, url):
     assert staff_client.get(url).status_code in (200, 302, 400, 404)
+
+
+period_text = st.one_of(
+    st.text(max_size=20),
+    st.dates(min_value=datetime.date(1, 1, 1), max_value=datetime.date(9999, 12, 31)).map(str),
+    st.sampled_from(["2018-02-30", "2019-13-01", "0000-01-01", "2018/01/01", "２０１８-０１-０１"]),
+)
+
+
+@pytest.mark.django_db
+@FUZZ
+@given(start=period_text, end=period_text, export=st.booleans())
+def test_report_period_never_fails(leader_client, start, end, export):
+    url = reverse("reports:report_period_export" if export else "reports:report_period")
+    response = leader_client.get(url, {"from": start, "to": end})
+    assert response.status_code in (200, 400)
+    if response.status_code == 400:
+        assert "统计期间" in response.content.decode() or "日期" in response.content.decode()
