@@ -1,6 +1,5 @@
 from django.contrib import admin
 from django.db import models
-from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from activities.models import (
@@ -14,21 +13,7 @@ from activities.models import (
     RotationGroup,
 )
 from activities.services import activity_save
-
-
-class ArchivedFilter(admin.SimpleListFilter):
-    title = _("status")
-    parameter_name = "archived"
-
-    def lookups(self, request, model_admin):
-        return [("no", _("Active")), ("yes", _("Archived"))]
-
-    def queryset(self, request, queryset):
-        if self.value() == "no":
-            return queryset.filter(archived_at__isnull=True)
-        if self.value() == "yes":
-            return queryset.filter(archived_at__isnull=False)
-        return queryset
+from members.admin import ArchivedFilter
 
 
 class HistoryKeepingAdmin(SimpleHistoryAdmin):

@@ -1,14 +1,9 @@
 """Fixtures for the roster tests: a private upload folder, counts, and the browser."""
 
-import os
-import shutil
-
 import pytest
 
 from activities.models import GroupMembership, RotationGroup
 from members.models import Member, PublicOffice
-
-CHROMIUM = "/usr/bin/chromium"
 
 
 @pytest.fixture(autouse=True)
@@ -27,27 +22,6 @@ def table_counts():
 @pytest.fixture
 def counts():
     return table_counts
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    if not shutil.which(CHROMIUM):
-        message = f"{CHROMIUM} is missing: apt-get install -y chromium"
-        if os.environ.get("REQUIRE_BROWSER") == "1":
-            pytest.fail(message)
-        pytest.skip(message)
-    return {
-        **browser_type_launch_args,
-        "executable_path": CHROMIUM,
-        "args": [
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-        ],
-    }
 
 
 @pytest.fixture
