@@ -60,6 +60,8 @@ def test_backup_restored_into_an_empty_database_gives_the_same_figures(tmp_path)
     assert before["activities_counted"] == 17
     assert before["person_times"] == 519
     assert before["rows"]["members.Member"] == 132
+    seed = before["report_seed_period"]
+    assert (seed["activities"], seed["person_times"], seed["with_four_bodies"]) == (17, 519, 8)
 
     _manage(live, "backup_db", "--output", str(backup))
     refused = _manage(live, "backup_db", "--output", str(backup), check=False)
