@@ -36,6 +36,7 @@ from activities.services import (
     schedule_set_month,
     schedule_swap,
 )
+from members.history import changes_of
 from members.permissions import StaffRequiredMixin
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -155,7 +156,8 @@ class ScheduleMonthEditView(StaffRequiredMixin, FormView):
         }
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(year=self.year, month=self.month, **kwargs)
+        changes = changes_of(self.entry.history.all()) if self.entry else []
+        return super().get_context_data(year=self.year, month=self.month, changes=changes, **kwargs)
 
     def form_valid(self, form):
         group = form.cleaned_data["group"]

@@ -208,3 +208,11 @@ def test_home_shows_this_and_next_months_groups(member_client, group1, group2, c
     content = member_client.get("/").content.decode()
     assert group1.name in content and group2.name in content
     assert convener_user.member.name in content
+
+
+def test_month_page_shows_who_changed_the_month(staff_client, schedule, group1, staff_user):
+    url = reverse("schedule:schedule_month_edit", args=[YEAR, 5])
+    staff_client.post(url, {"group": group1.pk, "note": "与6月对调"})
+    changes = staff_client.get(url).context["changes"]
+    assert changes[0].who == staff_user
+    assert ("备注", "—", "与6月对调") in changes[0].fields
