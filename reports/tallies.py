@@ -290,8 +290,20 @@ class Participation:
         return rate(self.participants, self.members)
 
 
+class OutcomeLabels:
+    """Display labels for rows that carry an outcome's kind and where it was submitted."""
+
+    @property
+    def kind_label(self):
+        return Outcome.Kind(self.kind).label
+
+    @property
+    def submitted_to_label(self):
+        return Outcome.SubmittedTo(self.submitted_to).label if self.submitted_to else ""
+
+
 @dataclass(frozen=True)
-class OutcomeRow:
+class OutcomeRow(OutcomeLabels):
     year: int
     kind: str
     submitted_to: str
@@ -300,30 +312,14 @@ class OutcomeRow:
     activity_number: int | None
     author: str
 
-    @property
-    def kind_label(self):
-        return Outcome.Kind(self.kind).label
-
-    @property
-    def submitted_to_label(self):
-        return Outcome.SubmittedTo(self.submitted_to).label if self.submitted_to else ""
-
 
 @dataclass(frozen=True)
-class OutcomeSummaryRow:
+class OutcomeSummaryRow(OutcomeLabels):
     year: int
     submitted_to: str
     kind: str
     count: int
     key_count: int
-
-    @property
-    def kind_label(self):
-        return Outcome.Kind(self.kind).label
-
-    @property
-    def submitted_to_label(self):
-        return Outcome.SubmittedTo(self.submitted_to).label if self.submitted_to else ""
 
 
 @dataclass(frozen=True)
