@@ -30,6 +30,7 @@ from activities.models import (
     Theme,
 )
 from activities.services import activity_save
+from members.history import authored_by
 from members.models import FederationRole, Gender, Member, PublicOffice, Role, User
 
 SYSTEM_START = datetime.date(2017, 11, 1)
@@ -442,11 +443,6 @@ def _mobile(key):
     return f"1395930{key:04d}"
 
 
-def _as(obj, by):
-    obj._history_user = by
-    return obj
-
-
 @dataclass
 class DemoSummary:
     members_created: int = 0
@@ -472,7 +468,7 @@ def _load_groups(by):
     for number, name, basis, industry, township in GROUPS:
         group = RotationGroup.objects.filter(number=number).first()
         if group is None:
-            group = _as(
+            group = authored_by(
                 RotationGroup(
                     number=number,
                     name=name,
@@ -494,7 +490,7 @@ def _load_members(groups, by, summary):
         mobile = _mobile(person.key)
         member = Member.objects.filter(mobile=mobile).first()
         if member is None:
-            member = _as(
+            member = authored_by(
                 Member(
                     name=person.name,
                     gender=Gender.FEMALE if person.key % 5 == 2 else Gender.MALE,
@@ -514,7 +510,7 @@ def _load_members(groups, by, summary):
             summary.members_created += 1
         for kind, level in _offices_for(person):
             if not member.offices.filter(kind=kind, level=level).exists():
-                _as(
+                authored_by(
                     PublicOffice(member=member, kind=kind, level=level, term="2016—2021"), by
                 ).save()
         if person.group and not GroupMembership.objects.filter(member=member).exists():
@@ -525,7 +521,7 @@ def _load_members(groups, by, summary):
                 start_date=SYSTEM_START,
             )
             membership.full_clean()
-            _as(membership, by).save()
+            authored_by(membership, by).save()
         members[person.key] = (person, member)
     return members
 
@@ -564,19 +560,19 @@ def _load_activities(groups, members, by, summary):
         for key in _attendee_keys(demo, index, members):
             member = members[key][1]
             if not Attendance.objects.filter(activity=activity, member=member).exists():
-                _as(Attendance(activity=activity, member=member), by).save()
+                authored_by(Attendance(activity=activity, member=member), by).save()
         for level, leaders in (
             (LeaderPresence.Level.FOUR_BODIES, demo.four_bodies),
             (LeaderPresence.Level.DEPARTMENT, demo.department),
         ):
             for name, title in leaders:
                 if not activity.leaders.filter(name=name, level=level).exists():
-                    _as(
+                    authored_by(
                         LeaderPresence(activity=activity, name=name, title=title, level=level), by
                     ).save()
         for offset, channel in enumerate(demo.channels):
             if not activity.publicity.filter(channel=channel).exists():
-                _as(
+                authored_by(
                     Publicity(
                         activity=activity,
                         channel=channel,
@@ -602,7 +598,7 @@ def _load_health_outcomes(activity, by):
         ),
     ):
         if not Outcome.objects.filter(activity=activity, title=title).exists():
-            _as(
+            authored_by(
                 Outcome(
                     activity=activity,
                     kind=kind,
@@ -629,7 +625,7 @@ def _load_proposals(members, by):
     for index, (topic, author) in enumerate(zip(CPPCC_2019_PROPOSAL_TOPICS, authors, strict=True)):
         title = f"关于{topic}的提案"
         if not Outcome.objects.filter(title=title, year=2019).exists():
-            _as(
+            authored_by(
                 Outcome(
                     member=author,
                     kind=Outcome.Kind.PROPOSAL,
@@ -677,7 +673,7 @@ def _schedule_month(year, month, group, note, by):
         return
     entry = ScheduleEntry(year=year, month=month, group=group, no_activity=group is None, note=note)
     entry.full_clean()
-    _as(entry, by).save()
+    authored_by(entry, by).save()
 
 
 def staff_permission_group():

@@ -14,7 +14,6 @@ from activities.models import (
     Outcome,
     Publicity,
     RotationGroup,
-    Theme,
 )
 from members.models import FederationRole, Member
 
@@ -155,40 +154,6 @@ class ActivityForm(forms.ModelForm):
             return (1, groups[section.group_id].number)
 
         return sorted(sections.values(), key=order)
-
-
-class ActivityFilterForm(forms.Form):
-    year = forms.TypedChoiceField(label=_("year"), required=False, coerce=int)
-    group = forms.ModelChoiceField(
-        label=_("rotation group"),
-        queryset=RotationGroup.objects.all(),
-        required=False,
-        empty_label=_("All groups"),
-    )
-    theme = forms.ChoiceField(
-        label=_("theme"), required=False, choices=[("", _("All themes")), *Theme.choices]
-    )
-    status = forms.ChoiceField(
-        label=_("status"),
-        required=False,
-        choices=[("", _("Any status")), *Activity.Status.choices],
-    )
-
-    def __init__(self, *args, years=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["year"].choices = [("", _("All years")), *[(y, y) for y in years]]
-
-    def filter(self, queryset):
-        data = self.cleaned_data if self.is_valid() else {}
-        if data.get("year"):
-            queryset = queryset.in_year(data["year"])
-        if data.get("group"):
-            queryset = queryset.filter(group=data["group"])
-        if data.get("theme"):
-            queryset = queryset.filter(theme=data["theme"])
-        if data.get("status"):
-            queryset = queryset.filter(status=data["status"])
-        return queryset
 
 
 class LeaderForm(forms.ModelForm):
@@ -350,3 +315,11 @@ class ConvenersForm(forms.Form):
         if errors:
             raise forms.ValidationError(errors)
         return conveners
+
+
+class ReturnForm(forms.Form):
+    comment = forms.CharField(
+        label=_("What should the convener change?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )

@@ -1,7 +1,5 @@
 """Writes to groups, memberships and activities. Each records who made the change."""
 
-import secrets
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Max
@@ -13,18 +11,12 @@ from activities.models import (
     Activity,
     ActivityCounter,
     Attendance,
-    CalendarFeed,
     GroupMembership,
     RotationGroup,
-    ScheduleEntry,
 )
+from members.history import authored_by
 from members.locking import version_claim
 from members.models import Member
-
-
-def _as(obj, by):
-    obj._history_user = by
-    return obj
 
 
 def activity_number_next():
@@ -57,7 +49,7 @@ def activity_save(*, activity, by):
     activity.full_clean(exclude=["number"])
     if activity.status == Activity.Status.HELD and activity.number is None:
         activity.number = activity_number_next()
-    _as(activity, by).save()
+    authored_by(activity, by).save()
     return activity
 
 
@@ -68,9 +60,9 @@ def attendance_set(*, activity, members, by):
     current = dict(activity.attendances.values_list("member_id", "pk"))
     for member_id in set(current) - wanted:
         row = Attendance.objects.get(pk=current[member_id])
-        _as(row, by).delete()
+        authored_by(row, by).delete()
     for member_id in wanted - set(current):
-        _as(Attendance(activity=activity, member_id=member_id), by).save()
+        authored_by(Attendance(activity=activity, member_id=member_id), by).save()
     return activity
 
 
@@ -78,7 +70,7 @@ def attendance_set(*, activity, members, by):
 def activity_archive(*, activity, by):
     if activity.archived_at is None:
         activity.archived_at = timezone.now()
-        _as(activity, by).save(update_fields=["archived_at", "updated_at"])
+        authored_by(activity, by).save(update_fields=["archived_at", "updated_at"])
     return activity
 
 
@@ -92,7 +84,7 @@ def membership_end(*, member, by, on=None):
     if current is None:
         return None
     current.end_date = max(on, current.start_date)
-    _as(current, by).save(update_fields=["end_date"])
+    authored_by(current, by).save(update_fields=["end_date"])
     return current
 
 
@@ -111,7 +103,7 @@ def membership_assign(*, member, group, by, is_convener=False, start=None):
     if current is not None and current.group_id == group.pk:
         if current.is_convener != is_convener:
             current.is_convener = is_convener
-            _as(current, by).full_clean()
+            authored_by(current, by).full_clean()
             current.save(update_fields=["is_convener"])
         return current
     if current is not None:
@@ -120,7 +112,7 @@ def membership_assign(*, member, group, by, is_convener=False, start=None):
         member=member, group=group, is_convener=is_convener, start_date=start
     )
     membership.full_clean()
-    _as(membership, by).save()
+    authored_by(membership, by).save()
     return membership
 
 
@@ -135,7 +127,7 @@ def member_archive(*, member, by, when=None):
     """Archive a member who leaves: their history stays, their current group ends."""
     if member.archived_at is None:
         member.archived_at = when or timezone.now()
-        _as(member, by).save(update_fields=["archived_at", "updated_at"])
+        authored_by(member, by).save(update_fields=["archived_at", "updated_at"])
         membership_end(member=member, by=by, on=timezone.localdate(member.archived_at))
     return member
 
@@ -144,7 +136,7 @@ def member_archive(*, member, by, when=None):
 def group_create(*, number, name, by, basis=""):
     group = RotationGroup(number=number, name=name, basis=basis)
     group.full_clean()
-    _as(group, by).save()
+    authored_by(group, by).save()
     return group
 
 
@@ -153,7 +145,7 @@ def group_archive(*, group, by, when=None):
     """Archive a group that is dissolved; its members' memberships end that day."""
     if group.archived_at is None:
         group.archived_at = when or timezone.now()
-        _as(group, by).save(update_fields=["archived_at", "updated_at"])
+        authored_by(group, by).save(update_fields=["archived_at", "updated_at"])
         day = timezone.localdate(group.archived_at)
         for membership in group.memberships.current().select_related("member"):
             membership_end(member=membership.member, by=by, on=day)
@@ -190,10 +182,10 @@ def _rows_set(*, activity, related, rows, by):
             raise ValueError(f"{row!r} belongs to another activity")
         row.activity = activity
         row.full_clean()
-        _as(row, by).save()
+        authored_by(row, by).save()
         kept.append(row.pk)
     for old in related.exclude(pk__in=kept):
-        _as(old, by).delete()
+        authored_by(old, by).delete()
 
 
 @transaction.atomic
@@ -227,88 +219,6 @@ def group_conveners_set(*, group, conveners, by):
     return group
 
 
-# --- The rotation schedule -------------------------------------------------------------------
-
-
-def _schedule_continuation(year):
-    """The group on duty last before `year`: from the schedule, else from the activities."""
-    last_entry = (
-        ScheduleEntry.objects.filter(year__lt=year, group__isnull=False)
-        .select_related("group")
-        .order_by("-year", "-month")
-        .first()
-    )
-    if last_entry is not None:
-        return last_entry.group
-    last_activity = (
-        Activity.objects.held()
-        .filter(date__year__lt=year)
-        .select_related("group")
-        .order_by("-date", "-number")
-        .first()
-    )
-    return last_activity.group if last_activity else None
-
-
-@transaction.atomic
-def schedule_generate(*, year, by, no_activity_months=()):
-    """Plan a year round-robin over the active groups, continuing after last year's last group.
-
-    Months listed in `no_activity_months` (e.g. the Spring Festival month) get no group, and
-    the rotation carries on in the next month, so every group keeps its turn in order.
-    """
-    if ScheduleEntry.objects.filter(year=year).exists():
-        raise ValidationError(
-            _("The schedule for %(year)s already exists; change single months instead.")
-            % {"year": year}
-        )
-    groups = list(RotationGroup.objects.active().order_by("number"))
-    if not groups:
-        raise ValidationError(_("There are no active rotation groups to schedule."))
-    previous = _schedule_continuation(year)
-    position = 0
-    if previous is not None:
-        later = [i for i, g in enumerate(groups) if g.number > previous.number]
-        position = later[0] if later else 0
-    entries = []
-    for month in range(1, 13):
-        if month in no_activity_months:
-            entry = ScheduleEntry(year=year, month=month, group=None, no_activity=True)
-        else:
-            entry = ScheduleEntry(year=year, month=month, group=groups[position % len(groups)])
-            position += 1
-        entry.full_clean()
-        _as(entry, by).save()
-        entries.append(entry)
-    return entries
-
-
-@transaction.atomic
-def schedule_swap(*, year, month_a, month_b, by):
-    """Exchange what two months of a year hold (group, no-activity mark; notes stay)."""
-    a = ScheduleEntry.objects.select_for_update().get(year=year, month=month_a)
-    b = ScheduleEntry.objects.select_for_update().get(year=year, month=month_b)
-    a.group, b.group = b.group, a.group
-    a.no_activity, b.no_activity = b.no_activity, a.no_activity
-    _as(a, by).save()
-    _as(b, by).save()
-    return a, b
-
-
-@transaction.atomic
-def schedule_set_month(*, year, month, by, group=None, no_activity=False, note=""):
-    """Put a group on duty in a month (or mark the month as having no activity)."""
-    entry = ScheduleEntry.objects.select_for_update().filter(
-        year=year, month=month
-    ).first() or ScheduleEntry(year=year, month=month)
-    entry.group = None if no_activity else group
-    entry.no_activity = no_activity
-    entry.note = note
-    entry.full_clean()
-    _as(entry, by).save()
-    return entry
-
-
 # --- Records conveners submit and staff approve ---------------------------------------------
 
 
@@ -317,7 +227,7 @@ def activity_submit(*, activity, by):
     """A convener's record now waits for the staff's approval."""
     activity.review_status = Activity.Review.PENDING
     activity.submitted_at = timezone.now()
-    _as(activity, by).save(update_fields=["review_status", "submitted_at", "updated_at"])
+    authored_by(activity, by).save(update_fields=["review_status", "submitted_at", "updated_at"])
     return activity
 
 
@@ -330,7 +240,7 @@ def activity_approve(*, activity, by):
     activity.review_comment = ""
     activity.reviewed_by = by
     activity.reviewed_at = timezone.now()
-    _as(activity, by).save()
+    authored_by(activity, by).save()
     return activity
 
 
@@ -347,26 +257,5 @@ def activity_return(*, activity, by, comment):
     activity.review_comment = comment
     activity.reviewed_by = by
     activity.reviewed_at = timezone.now()
-    _as(activity, by).save()
+    authored_by(activity, by).save()
     return activity
-
-
-# --- Calendar feeds --------------------------------------------------------------------------
-
-
-@transaction.atomic
-def calendar_feed_create(*, by, group=None, label=""):
-    feed = CalendarFeed(
-        token=secrets.token_urlsafe(32), group=group, label=label.strip(), created_by=by
-    )
-    feed.full_clean()
-    _as(feed, by).save()
-    return feed
-
-
-@transaction.atomic
-def calendar_feed_revoke(*, feed, by):
-    if feed.revoked_at is None:
-        feed.revoked_at = timezone.now()
-        _as(feed, by).save(update_fields=["revoked_at"])
-    return feed

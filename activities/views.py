@@ -1,4 +1,5 @@
-"""Activities and groups: everyone logged in reads them; only staff record and change them."""
+"""Home, groups and activity records with their review: everyone logged in reads them; staff
+record and change them, conveners record their own group's for the staff to approve."""
 
 from django.contrib import messages
 from django.contrib.auth.mixins import UserPassesTestMixin
@@ -7,25 +8,26 @@ from django.db import transaction
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
+from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
+from activities.filters import ActivityFilterSet
 from activities.forms import (
-    ActivityFilterForm,
     ActivityForm,
     ConvenersForm,
     LeaderFormSet,
     MembershipAddForm,
     OutcomeFormSet,
     PublicityFormSet,
+    ReturnForm,
     kept_rows,
 )
 from activities.history import activity_changes, group_changes
-from activities.member_views import MobileVisibility
 from activities.models import (
     Activity,
     Attendance,
@@ -33,10 +35,12 @@ from activities.models import (
     LeaderPresence,
     RotationGroup,
 )
-from activities.schedule_forms import ReturnForm
-from activities.scheduling import on_duty_rows
+from activities.roster.mobiles import MobileVisibility
+from activities.schedule.months import on_duty_rows
 from activities.services import (
+    activity_approve,
     activity_record,
+    activity_return,
     activity_submit,
     convened_groups,
     group_conveners_set,
@@ -285,24 +289,19 @@ class ActivityListView(ListView):
     context_object_name = "activities"
     paginate_by = 25
 
-    def get_filter_form(self):
-        if not hasattr(self, "_filter_form"):
-            years = sorted({d.year for d in Activity.objects.dates("date", "year")}, reverse=True)
-            self._filter_form = ActivityFilterForm(self.request.GET or None, years=years)
-        return self._filter_form
+    @cached_property
+    def filterset(self):
+        return ActivityFilterSet(self.request.GET)
 
     def get_queryset(self):
-        queryset = Activity.objects.filter(archived_at__isnull=True)
         return (
-            self.get_filter_form()
-            .filter(queryset)
-            .select_related("group")
+            self.filterset.qs.select_related("group")
             .with_person_times()
             .order_by("-date", "-number", "-pk")
         )
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(filter_form=self.get_filter_form(), **kwargs)
+        return super().get_context_data(filter_form=self.filterset.form, **kwargs)
 
 
 class ActivityDetailView(DetailView):
@@ -460,3 +459,61 @@ class ActivityUpdateView(ActivityFormView):
             # Another group's record is simply not found.
             activities = activities.filter(group__in=groups, archived_at__isnull=True)
         return get_object_or_404(activities, pk=self.kwargs["pk"])
+
+
+def messages_from_form(request, form):
+    """Show a bound form's errors as messages (for actions posted from another page)."""
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        for error in errors:
+            messages.error(request, f"{label}：{error}" if label else error)
+
+
+# --- Records conveners submit and staff approve (/review/) ---------------------------------
+
+
+class ReviewListView(StaffRequiredMixin, ListView):
+    template_name = "schedule/review_list.html"
+    context_object_name = "activities"
+
+    def get_queryset(self):
+        return (
+            Activity.objects.filter(review_status=Activity.Review.PENDING)
+            .select_related("group", "created_by")
+            .order_by("submitted_at", "pk")
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(return_form=ReturnForm(), **kwargs)
+
+
+class ActivityApproveView(StaffRequiredMixin, View):
+    def post(self, request, pk):
+        activity = get_object_or_404(Activity, pk=pk)
+        try:
+            activity_approve(activity=activity, by=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Approved: %(activity)s") % {"activity": activity})
+        return redirect(request.POST.get("next") or reverse("schedule:review_list"))
+
+
+class ActivityReturnView(StaffRequiredMixin, View):
+    def post(self, request, pk):
+        activity = get_object_or_404(Activity, pk=pk)
+        form = ReturnForm(request.POST)
+        if not form.is_valid():
+            messages_from_form(request, form)
+            return redirect("activities:activity_detail", pk=pk)
+        try:
+            activity_return(
+                activity=activity, by=request.user, comment=form.cleaned_data["comment"]
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request, _("Returned to the convener: %(activity)s") % {"activity": activity}
+            )
+        return redirect("schedule:review_list")

@@ -57,9 +57,10 @@ def measure(label, function):
 def run(rows):
     from django.core.management import call_command
 
-    from activities.roster_import import plan_import, roster_apply, roster_export_workbook
+    from activities.roster.export import roster_export_workbook
+    from activities.roster.planner import plan_import, roster_apply
     from members.roster import read_roster
-    from tests.roster.workbooks import seed_roster_bytes
+    from tests.members.roster_workbooks import seed_roster_bytes
 
     call_command("flush", interactive=False, verbosity=0)
     data = seed_roster_bytes(rows)

@@ -5,6 +5,8 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from activities.roster import urls as roster_urls
+
 urlpatterns = [
     # Only the auth views the office uses: no self-service password reset by email.
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
@@ -23,9 +25,9 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
     path("", include("activities.urls")),
-    path("", include("activities.member_urls")),
-    path("", include("activities.roster_urls")),
-    path("", include("activities.schedule_urls")),
+    path("", include((roster_urls.member_urlpatterns, "members"))),
+    path("", include((roster_urls.file_urlpatterns, "roster"))),
+    path("", include("activities.schedule.urls")),
     path("", include("reports.urls")),
 ]
 

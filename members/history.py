@@ -9,6 +9,15 @@ ACTIONS = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
 SKIPPED_FIELDS = {"updated_at", "created_at", "pinyin_key", "stroke_key", "version"}
 
 
+def authored_by(obj, user):
+    """Mark `obj` so django-simple-history records `user` as the author of its next save.
+
+    Returns `obj`, so a service can write ``authored_by(entry, by).save()``.
+    """
+    obj._history_user = user
+    return obj
+
+
 @dataclass
 class Change:
     when: object

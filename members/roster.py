@@ -1,7 +1,7 @@
 """Reading and writing roster workbooks (执委会成员名册) as offices keep them in Excel.
 
 Pure functions: a workbook in, plain data out (and back). Nothing here touches the database;
-matching rows to members and writing them is activities.roster_import's job.
+matching rows to members and writing them is activities.roster.planner's job.
 
 Reading is defensive because the file comes from outside: the size, the zip container and
 its unpacked size are checked before any XML is parsed, macro workbooks are refused, and the

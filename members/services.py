@@ -3,23 +3,19 @@
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
+from members.history import authored_by
 from members.locking import version_claim
 from members.models import Member, PublicOffice
 from members.sorting import pinyin_key, stroke_key
 
 
-def _as(obj, by):
-    obj._history_user = by
-    return obj
-
-
 @transaction.atomic
 def member_create(*, by, offices=(), **fields):
-    member = _as(Member(**fields), by)
+    member = authored_by(Member(**fields), by)
     member.full_clean()
     member.save()
     for kind, level in offices:
-        office = _as(PublicOffice(member=member, kind=kind, level=level), by)
+        office = authored_by(PublicOffice(member=member, kind=kind, level=level), by)
         office.full_clean()
         office.save()
     return member
@@ -29,7 +25,7 @@ def member_create(*, by, offices=(), **fields):
 def member_update(*, member, by, **fields):
     for name, value in fields.items():
         setattr(member, name, value)
-    _as(member, by)
+    authored_by(member, by)
     member.full_clean()
     member.save()
     return member
@@ -39,7 +35,7 @@ def member_update(*, member, by, **fields):
 def member_restore(*, member, by):
     if member.archived_at is not None:
         member.archived_at = None
-        _as(member, by).save(update_fields=["archived_at", "updated_at"])
+        authored_by(member, by).save(update_fields=["archived_at", "updated_at"])
     return member
 
 
@@ -53,9 +49,9 @@ def member_offices_set(*, member, offices, by):
     current = {(o.kind, o.level): o for o in member.offices.all()}
     for key, office in current.items():
         if key not in wanted:
-            _as(office, by).delete()
+            authored_by(office, by).delete()
     for kind, level in sorted(wanted - set(current)):
-        office = _as(PublicOffice(member=member, kind=kind, level=level), by)
+        office = authored_by(PublicOffice(member=member, kind=kind, level=level), by)
         office.full_clean()
         office.save()
     return member

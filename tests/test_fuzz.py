@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
-from activities.roster_import import RosterPlanError, plan_file, roster_apply
+from activities.roster.planner import RosterPlanError, plan_file, roster_apply
 from members.models import Member
 from members.roster import RosterFileError
 from tests.activities.helpers import formset_data

@@ -14,7 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from activities.models import Activity
-from activities.services import calendar_feed_create, schedule_set_month
+from activities.schedule.services import calendar_feed_create, schedule_set_month
 from members.models import Role
 from tests.activities.helpers import activity_data
 from tests.factories import ActivityFactory, MemberFactory, MembershipFactory, UserFactory

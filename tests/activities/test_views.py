@@ -138,6 +138,8 @@ class TestActivityList:
         assert titles(theme="charity") == [b.pk]
         assert titles(status="cancelled") == [c.pk]
         assert titles(year=2019, status="held") == [b.pk]
+        # Values that are not choices are ignored rather than emptying the list.
+        assert titles(year="abc", group="x", theme="nope") == [c.pk, b.pk, a.pk]
 
     def test_archived_activities_are_not_listed(self, staff_client, group1):
         ActivityFactory(

@@ -5,7 +5,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from activities.models import Activity
-from activities.services import schedule_set_month
+from activities.schedule.services import schedule_set_month
 from members.models import FederationRole, Role
 from tests.factories import MemberFactory, MembershipFactory, RotationGroupFactory, UserFactory
 

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from activities.services import schedule_generate
+from activities.schedule.services import schedule_generate
 from members.models import Role
 from tests.factories import MembershipFactory, RotationGroupFactory, UserFactory
 

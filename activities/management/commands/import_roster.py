@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from activities.roster_import import plan_file, plan_report_lines, roster_apply
+from activities.roster.planner import plan_file, plan_report_lines, roster_apply
 from members.roster import RosterFileError
 
 

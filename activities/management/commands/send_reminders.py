@@ -3,7 +3,7 @@ import datetime
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from activities.reminders import reminders_send
+from activities.schedule.reminders import reminders_send
 
 
 class Command(BaseCommand):

@@ -14,7 +14,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from activities.models import Activity, ScheduleEntry
-from activities.scheduling import next_month
+from activities.schedule.months import next_month
 
 UID_DOMAIN = "fuan-rotation"
 

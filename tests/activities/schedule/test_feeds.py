@@ -5,7 +5,11 @@ from django.urls import reverse
 from icalendar import Calendar
 
 from activities.models import Activity
-from activities.services import calendar_feed_create, calendar_feed_revoke, schedule_set_month
+from activities.schedule.services import (
+    calendar_feed_create,
+    calendar_feed_revoke,
+    schedule_set_month,
+)
 from tests.factories import ActivityFactory
 
 pytestmark = pytest.mark.django_db

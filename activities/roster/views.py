@@ -1,4 +1,7 @@
-"""Roster pages (/members/): they show groups and attendance, so they live beside them."""
+"""The 名册 pages (/members/): list, member page, create, edit, archive and restore.
+
+They live in activities/roster/ because they show each member's rotation group and attendance.
+"""
 
 from django.contrib import messages
 from django.db import IntegrityError, transaction
@@ -7,49 +10,20 @@ from django.db.models.functions import ExtractYear
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.generic import CreateView, DetailView, ListView, UpdateView, View
 
 from activities.history import member_changes
-
-# The roster shows each person's group and attendance, which live in the activities app.
-from activities.models import Activity, Attendance, GroupMembership, RotationGroup
-from activities.services import member_archive, member_group
-from members.forms import MemberFilterForm, MemberForm
+from activities.models import Activity, Attendance, GroupMembership
+from activities.roster.filters import MemberFilterSet
+from activities.roster.mobiles import MobileVisibility
+from activities.services import member_archive
+from members.forms import MemberForm
 from members.locking import StaleEditError
 from members.models import Member, PublicOffice
 from members.permissions import StaffRequiredMixin
 from members.services import member_create, member_edit, member_restore
-
-
-def mask_mobile(mobile):
-    """139****1234: enough to recognise a number without being able to call it."""
-    if not mobile:
-        return ""
-    if len(mobile) < 8:
-        return "*" * len(mobile)
-    return f"{mobile[:3]}****{mobile[-4:]}"
-
-
-class MobileVisibility:
-    """Staff and leadership see every mobile; others only those of their own group."""
-
-    def __init__(self, user):
-        self.user = user
-        self.all = user.can_read_all
-        self.own_member_id = user.member_id
-        self.group_id = None
-        if not self.all and user.member_id:
-            group = member_group(user.member_id)
-            self.group_id = group.pk if group else None
-
-    def shows(self, member, group_id):
-        if self.all or member.pk == self.own_member_id:
-            return True
-        return self.group_id is not None and group_id == self.group_id
-
-    def display(self, member, group_id):
-        return member.mobile if self.shows(member, group_id) else mask_mobile(member.mobile)
 
 
 def _current_membership():
@@ -72,33 +46,20 @@ class MemberListView(ListView):
     context_object_name = "members"
     paginate_by = 50
 
-    def get_filter_form(self):
-        if not hasattr(self, "_filter_form"):
-            active = Member.objects.active()
-            self._filter_form = MemberFilterForm(
-                self.request.GET or None,
-                groups=RotationGroup.objects.active(),
-                industries=active.exclude(industry="")
-                .order_by("industry")
-                .values_list("industry", flat=True)
-                .distinct(),
-                townships=active.exclude(township="")
-                .order_by("township")
-                .values_list("township", flat=True)
-                .distinct(),
-            )
-        return self._filter_form
+    @cached_property
+    def filterset(self):
+        return MemberFilterSet(self.request.GET)
 
     def get_queryset(self):
-        queryset = self.get_filter_form().filter(Member.objects.all())
-        return with_current_group(queryset).prefetch_related(
+        return with_current_group(self.filterset.qs).prefetch_related(
             Prefetch("offices", queryset=PublicOffice.objects.order_by("kind", "level"))
         )
 
     def get_context_data(self, **kwargs):
-        form = self.get_filter_form()
         context = super().get_context_data(
-            filter_form=form, filters_open=form.extra_filters_used(), **kwargs
+            filter_form=self.filterset.form,
+            filters_open=self.filterset.extra_filters_used(),
+            **kwargs,
         )
         visibility = MobileVisibility(self.request.user)
         for member in context["members"]:

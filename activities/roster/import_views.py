@@ -26,13 +26,12 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from activities.roster_import import (
+from activities.roster.export import (
     export_filename,
-    plan_file,
-    roster_apply,
     roster_export_workbook,
     roster_template_workbook,
 )
+from activities.roster.planner import plan_file, roster_apply
 from members.permissions import StaffRequiredMixin
 from members.roster import MAX_FILE_SIZE, RosterFileError, read_roster
 

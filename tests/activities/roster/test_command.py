@@ -6,9 +6,9 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from members.models import Member
+from tests.activities.roster.conftest import table_counts
 from tests.factories import MemberFactory
-from tests.roster.conftest import table_counts
-from tests.roster.workbooks import person, seed_roster_bytes, workbook_bytes
+from tests.members.roster_workbooks import person, seed_roster_bytes, workbook_bytes
 
 pytestmark = pytest.mark.django_db
 

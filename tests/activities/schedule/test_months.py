@@ -4,16 +4,9 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from activities.models import Activity, ScheduleEntry
-from activities.scheduling import MonthStatus, obligation_rows, year_schedule
-from activities.services import (
-    activity_approve,
-    activity_return,
-    activity_submit,
-    group_archive,
-    schedule_generate,
-    schedule_set_month,
-    schedule_swap,
-)
+from activities.schedule.months import MonthStatus, obligation_rows, year_schedule
+from activities.schedule.services import schedule_generate, schedule_set_month, schedule_swap
+from activities.services import activity_approve, activity_return, activity_submit, group_archive
 from members.models import FederationRole
 from tests.factories import (
     ActivityFactory,

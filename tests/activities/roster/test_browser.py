@@ -7,7 +7,7 @@ from django.urls import reverse
 from activities.models import RotationGroup
 from members.models import Member
 from tests.factories import UserFactory
-from tests.roster.workbooks import seed_roster_bytes
+from tests.members.roster_workbooks import seed_roster_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -6,7 +6,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from activities.models import Activity, CalendarFeed, ScheduleEntry
-from activities.services import activity_submit, schedule_generate, schedule_set_month
+from activities.schedule.services import schedule_generate, schedule_set_month
+from activities.services import activity_submit
 from members.models import FederationRole
 from tests.factories import ActivityFactory, MembershipFactory, RotationGroupFactory
 

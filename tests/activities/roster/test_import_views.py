@@ -9,9 +9,9 @@ from openpyxl import load_workbook
 
 from activities.models import GroupMembership
 from members.models import Member
+from tests.activities.roster.conftest import table_counts
 from tests.factories import MemberFactory
-from tests.roster.conftest import table_counts
-from tests.roster.workbooks import person, seed_roster_bytes, workbook_bytes
+from tests.members.roster_workbooks import person, seed_roster_bytes, workbook_bytes
 
 IMPORT = reverse("roster:roster_import")
 PREVIEW = reverse("roster:roster_import_preview")

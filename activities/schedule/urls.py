@@ -1,7 +1,12 @@
+"""URLs of the year's rotation, the conveners' pages and the calendar feeds."""
+
 from django.urls import path
 
-from activities import schedule_views as views
+from activities import views as records
+from activities.schedule import views
 
+# The review queue and its approve/return actions are views of the activity records
+# (activities/views.py); their URL names stay in this namespace so existing links keep working.
 app_name = "schedule"
 
 urlpatterns = [
@@ -30,9 +35,13 @@ urlpatterns = [
     path("my-group/plan/", views.ActivityPlanView.as_view(), name="plan_create"),
     path("my-group/plan/<int:pk>/", views.ActivityPlanView.as_view(), name="plan_edit"),
     path("obligation/<int:year>/", views.ObligationView.as_view(), name="obligation"),
-    path("review/", views.ReviewListView.as_view(), name="review_list"),
+    path("review/", records.ReviewListView.as_view(), name="review_list"),
     path(
-        "activities/<int:pk>/approve/", views.ActivityApproveView.as_view(), name="activity_approve"
+        "activities/<int:pk>/approve/",
+        records.ActivityApproveView.as_view(),
+        name="activity_approve",
     ),
-    path("activities/<int:pk>/return/", views.ActivityReturnView.as_view(), name="activity_return"),
+    path(
+        "activities/<int:pk>/return/", records.ActivityReturnView.as_view(), name="activity_return"
+    ),
 ]

@@ -18,7 +18,7 @@ from members.roster import (
     parse_term,
     read_roster,
 )
-from tests.roster.workbooks import rezip, save, workbook_bytes
+from tests.members.roster_workbooks import rezip, save, workbook_bytes
 
 NPC, CPPCC = PublicOffice.Kind.DEPUTY, PublicOffice.Kind.CPPCC
 L = PublicOffice.Level

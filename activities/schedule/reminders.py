@@ -12,7 +12,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from activities.models import Activity, ReminderLog, ScheduleEntry
-from activities.scheduling import next_month
+from activities.schedule.months import next_month
 from members.models import Role, User
 
 OVERDUE_LOOKBACK_DAYS = 45

@@ -6,25 +6,20 @@ from collections import Counter
 import pytest
 from openpyxl import load_workbook
 
-import activities.roster_import as roster_import
+import activities.roster.planner as roster_import
 from activities.models import GroupMembership, RotationGroup
-from activities.roster_import import (
-    RosterPlanError,
-    plan_file,
-    roster_apply,
-    roster_export_workbook,
-    roster_template_workbook,
-)
+from activities.roster.export import roster_export_workbook, roster_template_workbook
+from activities.roster.planner import RosterPlanError, plan_file, roster_apply
 from members.models import FederationRole, Member, PublicOffice
 from members.roster import EXPORT_COLUMNS
+from tests.activities.roster.conftest import table_counts
 from tests.factories import (
     MemberFactory,
     MembershipFactory,
     PublicOfficeFactory,
     RotationGroupFactory,
 )
-from tests.roster.conftest import table_counts
-from tests.roster.workbooks import person, seed_roster_bytes, workbook_bytes
+from tests.members.roster_workbooks import person, seed_roster_bytes, workbook_bytes
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,5 @@
-"""The rotation schedule, the conveners' side (my group, plans, approval) and calendar feeds."""
+"""The rotation schedule, the conveners' side (my group, their month's plan, the yearly
+obligation) and calendar feeds."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -11,31 +12,31 @@ from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
-from django.views.generic import FormView, ListView, TemplateView
+from django.views.generic import FormView, TemplateView
 
 from activities.models import Activity, CalendarFeed, RotationGroup, ScheduleEntry
-from activities.schedule_export import feed_calendar, schedule_workbook
-from activities.schedule_forms import (
+from activities.schedule.export import feed_calendar, schedule_workbook
+from activities.schedule.forms import (
     ActivityPlanForm,
     CalendarFeedForm,
-    ReturnForm,
     ScheduleGenerateForm,
     ScheduleMonthForm,
     ScheduleSwapForm,
 )
-from activities.scheduling import group_months, obligation_rows, year_schedule
-from activities.services import (
-    activity_approve,
-    activity_return,
-    activity_save,
+from activities.schedule.months import group_months, obligation_rows, year_schedule
+from activities.schedule.services import (
     calendar_feed_create,
     calendar_feed_revoke,
-    convened_groups,
-    member_group,
     schedule_generate,
     schedule_set_month,
     schedule_swap,
 )
+from activities.services import (
+    activity_save,
+    convened_groups,
+    member_group,
+)
+from activities.views import messages_from_form
 from members.history import changes_of
 from members.permissions import StaffRequiredMixin
 
@@ -47,13 +48,6 @@ def _check_year(year):
     if not MIN_YEAR <= year <= MAX_YEAR:
         raise Http404(_("No schedule for that year."))
     return year
-
-
-def _form_errors(request, form):
-    for field, errors in form.errors.items():
-        label = form.fields[field].label if field in form.fields else ""
-        for error in errors:
-            messages.error(request, f"{label}：{error}" if label else error)
 
 
 class ScheduleIndexView(View):
@@ -112,7 +106,7 @@ class ScheduleGenerateView(StaffRequiredMixin, View):
                     request, _("The %(year)s schedule was generated.") % {"year": year}
                 )
         else:
-            _form_errors(request, form)
+            messages_from_form(request, form)
         return redirect("schedule:schedule_year", year=year)
 
 
@@ -121,7 +115,7 @@ class ScheduleSwapView(StaffRequiredMixin, View):
         year = _check_year(year)
         form = ScheduleSwapForm(request.POST)
         if not form.is_valid():
-            _form_errors(request, form)
+            messages_from_form(request, form)
             return redirect("schedule:schedule_year", year=year)
         a, b = form.cleaned_data["month_a"], form.cleaned_data["month_b"]
         if ScheduleEntry.objects.filter(year=year, month__in=[a, b]).count() != 2:
@@ -298,53 +292,6 @@ class ActivityPlanView(ConvenerPlanMixin, FormView):
             return self.form_invalid(form)
         messages.success(self.request, _("The plan was saved."))
         return redirect("activities:activity_detail", pk=activity.pk)
-
-
-class ReviewListView(StaffRequiredMixin, ListView):
-    template_name = "schedule/review_list.html"
-    context_object_name = "activities"
-
-    def get_queryset(self):
-        return (
-            Activity.objects.filter(review_status=Activity.Review.PENDING)
-            .select_related("group", "created_by")
-            .order_by("submitted_at", "pk")
-        )
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(return_form=ReturnForm(), **kwargs)
-
-
-class ActivityApproveView(StaffRequiredMixin, View):
-    def post(self, request, pk):
-        activity = get_object_or_404(Activity, pk=pk)
-        try:
-            activity_approve(activity=activity, by=request.user)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("Approved: %(activity)s") % {"activity": activity})
-        return redirect(request.POST.get("next") or reverse("schedule:review_list"))
-
-
-class ActivityReturnView(StaffRequiredMixin, View):
-    def post(self, request, pk):
-        activity = get_object_or_404(Activity, pk=pk)
-        form = ReturnForm(request.POST)
-        if not form.is_valid():
-            _form_errors(request, form)
-            return redirect("activities:activity_detail", pk=pk)
-        try:
-            activity_return(
-                activity=activity, by=request.user, comment=form.cleaned_data["comment"]
-            )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(
-                request, _("Returned to the convener: %(activity)s") % {"activity": activity}
-            )
-        return redirect("schedule:review_list")
 
 
 class CalendarFeedListView(StaffRequiredMixin, FormView):

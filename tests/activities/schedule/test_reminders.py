@@ -6,8 +6,9 @@ from django.core import mail
 from django.core.management import call_command
 
 from activities.models import Activity, ReminderLog
-from activities.reminders import reminders_send
-from activities.services import activity_submit, schedule_set_month
+from activities.schedule.reminders import reminders_send
+from activities.schedule.services import schedule_set_month
+from activities.services import activity_submit
 from members.models import FederationRole
 from tests.factories import ActivityFactory, MembershipFactory, UserFactory
 
@@ -84,7 +85,7 @@ def test_staff_hear_of_records_awaiting_approval(group1, staff_with_email, conve
 
 def test_a_failed_send_is_retried(group1, conveners, settings):
     schedule_set_month(year=2026, month=12, group=group1, by=None)
-    settings.EMAIL_BACKEND = "tests.activities.test_reminders.FailingBackend"
+    settings.EMAIL_BACKEND = "tests.activities.schedule.test_reminders.FailingBackend"
     with pytest.raises(ConnectionError):
         reminders_send(today=datetime.date(2026, 11, 25))
     assert not ReminderLog.objects.exists()

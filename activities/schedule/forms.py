@@ -67,14 +67,6 @@ class ActivityPlanForm(forms.ModelForm):
         return date
 
 
-class ReturnForm(forms.Form):
-    comment = forms.CharField(
-        label=_("What should the convener change?"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=2000,
-    )
-
-
 class CalendarFeedForm(forms.Form):
     group = forms.ModelChoiceField(
         label=_("Rotation group"),

@@ -10,8 +10,8 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from members.roster import MAX_FILE_SIZE, MAX_UNPACKED_SIZE, RosterFileError, read_roster
-from tests.roster.conftest import table_counts
-from tests.roster.workbooks import (
+from tests.activities.roster.conftest import table_counts
+from tests.members.roster_workbooks import (
     ole2_bytes,
     person,
     rezip,
@@ -138,7 +138,7 @@ def bad_files():
 @pytest.fixture
 def existing_roster(staff_user, group1):
     """Members with offices, groups and history that a bad file must leave alone."""
-    from activities.roster_import import plan_file, roster_apply
+    from activities.roster.planner import plan_file, roster_apply
 
     roster_apply(plan=plan_file(roster_bytes(12)), by=staff_user)
     return table_counts()
