@@ -1,16 +1,16 @@
-"""Settings for 轮值活动管理, read from the environment (see .env.example)."""
+"""Settings for 轮值活动管理, read from the environment and a `.env` file (see .env.example).
+
+fuan_rotation/env.py reads `.env` (django-environ); real environment variables win over it.
+"""
 
 import datetime
-from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from fuan_rotation.env import env_bool, env_list, env_str
-
-BASE_DIR = Path(__file__).resolve().parent.parent
+from fuan_rotation.env import BASE_DIR, env_bool, env_int, env_list, env_str
 
 DEBUG = env_bool("DEBUG", default=False)
 
@@ -19,7 +19,10 @@ DEVELOPMENT_SECRET_KEY = "django-insecure-development-only-key-do-not-use-in-pro
 SECRET_KEY = env_str("SECRET_KEY", default="")
 if not SECRET_KEY:
     if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off (see .env.example).")
+        raise ImproperlyConfigured(
+            "SECRET_KEY must be set when DEBUG is off: put it in .env (see .env.example), "
+            "or run bash scripts/dev once for a development .env."
+        )
     SECRET_KEY = DEVELOPMENT_SECRET_KEY
 elif not DEBUG and (SECRET_KEY.startswith("django-insecure") or len(SECRET_KEY) < 32):
     raise ImproperlyConfigured(
@@ -61,6 +64,8 @@ MIDDLEWARE = [
     # Deny by default: every view needs a login unless it is marked @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A login whose password was set by staff (new or reset) reaches only the change page.
+    "members.middleware.PasswordChangeRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Security hardening: the Content-Security-Policy header, a log line for every
@@ -93,7 +98,7 @@ WSGI_APPLICATION = "fuan_rotation.wsgi.application"
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        conn_max_age=int(env_str("CONN_MAX_AGE", default="60")),
+        conn_max_age=env_int("CONN_MAX_AGE", default=60),
         conn_health_checks=True,
     )
 }
@@ -151,7 +156,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", default="localhost")
-EMAIL_PORT = int(env_str("EMAIL_PORT", default="25"))
+EMAIL_PORT = env_int("EMAIL_PORT", default=25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
@@ -168,7 +173,7 @@ SITE_NAME = _("Rotation activities · Fu'an FIC")
 
 # Used in links inside reminder emails, e.g. https://rotation.example.org
 SITE_URL = env_str("SITE_URL", default="http://127.0.0.1:8000")
-REMINDER_DAYS_BEFORE = int(env_str("REMINDER_DAYS_BEFORE", default="7"))
+REMINDER_DAYS_BEFORE = env_int("REMINDER_DAYS_BEFORE", default=7)
 
 # ---------------------------------------------------------------------------------------------
 # Security hardening. Each choice is explained in docs/operations.md.
@@ -188,7 +193,7 @@ AXES_LOCKOUT_CALLABLE = "fuan_rotation.security.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "fuan_rotation.security.client_ip_address"
 # Behind a reverse proxy every request comes from the proxy's address: say how many proxies
 # append to X-Forwarded-For, or lockouts would be shared by everyone (docs/operations.md).
-TRUSTED_PROXY_COUNT = int(env_str("TRUSTED_PROXY_COUNT", default="0") or 0)
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", default=0)
 
 # Sessions end after 12 hours (SESSION_COOKIE_AGE above), when the browser closes (office PCs
 # are shared), at logout, when the login is deactivated and when its password changes.
@@ -215,7 +220,7 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # Production (DEBUG off): https only. Behind a proxy that terminates TLS, set
 # SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO,https so Django knows the request was https.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
-SECURE_HSTS_SECONDS = int(env_str("SECURE_HSTS_SECONDS", default="0" if DEBUG else "31536000") or 0)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=True)
 _proxy_ssl_header = env_list("SECURE_PROXY_SSL_HEADER", default=[])

@@ -6,21 +6,21 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from activities.roster import urls as roster_urls
+from members import views as members_views
 
 urlpatterns = [
     # Only the auth views the office uses: no self-service password reset by email.
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path(
-        "accounts/password/",
-        auth_views.PasswordChangeView.as_view(),
-        name="password_change",
-    ),
+    # 修改密码 in the app's own layout, throttled like the login (members/views.py).
+    path("accounts/password/", members_views.PasswordChangeView.as_view(), name="password_change"),
     path(
         "accounts/password/done/",
-        auth_views.PasswordChangeDoneView.as_view(),
+        members_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    # 账号管理: staff manage the logins.
+    path("", include("members.urls")),
     # The language switch works before login too (the login page offers it).
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),

@@ -1,7 +1,10 @@
 from django import forms
+from django.contrib.auth import authenticate
+from django.contrib.auth.forms import PasswordChangeForm
+from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.utils.translation import gettext_lazy as _
 
-from members.models import Member, PublicOffice
+from members.models import Member, PublicOffice, Role, User
 from members.validators import normalize_mobile
 
 
@@ -80,3 +83,58 @@ class MemberForm(forms.ModelForm):
 
     def add_duplicate_mobile_error(self):
         self.add_error("mobile", forms.ValidationError(_duplicate_mobile_message()))
+
+
+class LoginCreateForm(forms.Form):
+    """A login for a person on the roster; the password is generated (members.services)."""
+
+    ROLE_CHOICES = [
+        (Role.CONVENER, Role.CONVENER.label),
+        (Role.MEMBER, Role.MEMBER.label),
+        (Role.LEADERSHIP, Role.LEADERSHIP.label),
+    ]
+
+    username = forms.CharField(
+        label=_("login name"),
+        max_length=150,
+        validators=[UnicodeUsernameValidator()],
+        help_text=_(
+            "What they type to log in, e.g. their mobile number. Letters, digits and @.+-_ only."
+        ),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "none"}),
+    )
+    role = forms.ChoiceField(label=_("role"), choices=ROLE_CHOICES, widget=forms.RadioSelect)
+
+    def clean_username(self):
+        username = self.cleaned_data["username"].strip()
+        if User.objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError(
+                _("The login name “%(username)s” is taken; choose another."),
+                params={"username": username},
+                code="duplicate_username",
+            )
+        return username
+
+
+class ThrottledPasswordChangeForm(PasswordChangeForm):
+    """Django's password change, with the old password checked like a login.
+
+    The check goes through authenticate(), so django-axes counts a wrong old password as a
+    failed login and locks the login out after the same number of failures (settings.AXES_*);
+    while locked out, even the right old password is refused.
+    """
+
+    def __init__(self, user, *args, request=None, **kwargs):
+        self.request = request
+        super().__init__(user, *args, **kwargs)
+
+    def clean_old_password(self):
+        old_password = self.cleaned_data["old_password"]
+        authenticated = authenticate(
+            self.request, username=self.user.get_username(), password=old_password
+        )
+        if authenticated is None or authenticated.pk != self.user.pk:
+            raise forms.ValidationError(
+                self.error_messages["password_incorrect"], code="password_incorrect"
+            )
+        return old_password

@@ -1,6 +1,10 @@
-from django.contrib.auth.models import AbstractUser, UserManager
+import secrets
+
+from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
 from django.db.models import Case, IntegerField, Q, Value, When
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -185,8 +189,29 @@ class PublicOffice(models.Model):
         return f"{self.get_level_display()}{self.get_kind_display()}"
 
 
+def new_session_token():
+    return secrets.token_hex(16)
+
+
+class UserManager(DjangoUserManager):
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        """`manage.py createsuperuser`: the first staff login of a new install.
+
+        The role defaults to staff: the default role (member) needs a roster person, which a
+        fresh install does not have yet.
+        """
+        extra_fields.setdefault("role", Role.STAFF)
+        return super().create_superuser(username, email, password, **extra_fields)
+
+
 class User(AbstractUser):
-    """A login. Conveners and members are tied to their person on the roster."""
+    """A login. Conveners and members are tied to their person on the roster.
+
+    `session_token` is mixed into the session hash: a new token ends every session of the login
+    for good (deactivation rotates it, so reactivating does not revive old sessions).
+    `must_change_password` is set when staff create or reset a password: until its owner picks
+    their own, every page sends them to the password page (members.middleware).
+    """
 
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.MEMBER)
     member = models.OneToOneField(
@@ -197,6 +222,15 @@ class User(AbstractUser):
         related_name="user",
         verbose_name=_("member"),
     )
+
+    must_change_password = models.BooleanField(
+        _("must change password"),
+        default=False,
+        help_text=_(
+            "Set when staff create or reset the password; cleared when its owner changes it."
+        ),
+    )
+    session_token = models.CharField(max_length=32, default=new_session_token, editable=False)
 
     objects = UserManager()
 
@@ -214,6 +248,15 @@ class User(AbstractUser):
     def __str__(self):
         full = self.get_full_name()
         return full or (self.member.name if self.member_id else self.username)
+
+    def _get_session_auth_hash(self, secret=None):
+        # Django's hash covers the password only; ours covers the session token too.
+        return salted_hmac(
+            "members.User.get_session_auth_hash",
+            f"{self.password}:{self.session_token}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
     @property
     def display_name(self):

@@ -1,12 +1,17 @@
 """Writes to the roster. Each service records who made the change (django-simple-history)."""
 
+import logging
+import secrets
+
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
 from members.history import authored_by
 from members.locking import version_claim
-from members.models import Member, PublicOffice
+from members.models import Member, PublicOffice, User, new_session_token
 from members.sorting import pinyin_key, stroke_key
+
+security_logger = logging.getLogger("fuan_rotation.security")
 
 
 @transaction.atomic
@@ -92,3 +97,84 @@ def member_bulk_create(*, entries, by):
     ]
     bulk_create_with_history(offices, PublicOffice, batch_size=500, default_user=by)
     return members
+
+
+# Logins ---------------------------------------------------------------------------------------
+# Staff give each person a login with a one-time password that its owner must change at once
+# (members.middleware). Every action is written to the "fuan_rotation.security" log with who
+# did it: django-simple-history does not follow logins, whose rows hold password hashes.
+
+# No 0/O, 1/l/I: the password is read out or copied from the screen.
+PASSWORD_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"
+
+
+def one_time_password():
+    """A random password of three groups of four, e.g. ``k7mp-x3rt-9qwd`` (about 60 bits)."""
+    groups = ("".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(4)) for _ in range(3))
+    return "-".join(groups)
+
+
+def _log(action, user, by):
+    security_logger.info(
+        "%s username=%s by=%s", action, user.get_username(), by.get_username() if by else "-"
+    )
+
+
+@transaction.atomic
+def login_create(*, member, username, role, by):
+    """Give `member` a login with `role` (convener, member or leadership).
+
+    Returns ``(user, password)``; the password is shown once and must be changed at the first
+    login. Raises ValidationError if the username is taken or the member has a login already.
+    """
+    user = User(username=username, role=role, member=member, must_change_password=True)
+    if member is not None:
+        user.first_name = member.name
+        user.email = member.email
+    password = one_time_password()
+    user.set_password(password)
+    user.full_clean(exclude=["password"])
+    user.save()
+    _log(f"login created role={role}", user, by)
+    return user, password
+
+
+@transaction.atomic
+def login_password_reset(*, user, by):
+    """Give `user` a new one-time password (returned, to be shown once); end its sessions."""
+    password = one_time_password()
+    user.set_password(password)
+    user.must_change_password = True
+    user.session_token = new_session_token()
+    user.save(update_fields=["password", "must_change_password", "session_token"])
+    _log("password reset", user, by)
+    return password
+
+
+@transaction.atomic
+def login_deactivate(*, user, by):
+    """Refuse `user` from now on and end every session it has, for good."""
+    user.is_active = False
+    # A new token invalidates the sessions' hash: reactivating does not bring them back.
+    user.session_token = new_session_token()
+    user.save(update_fields=["is_active", "session_token"])
+    _log("login deactivated", user, by)
+    return user
+
+
+@transaction.atomic
+def login_reactivate(*, user, by):
+    """Let `user` log in again (with its password; no old session comes back)."""
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+    _log("login reactivated", user, by)
+    return user
+
+
+def login_password_changed(*, user):
+    """Its owner chose a password: no more sending them to the password page."""
+    if user.must_change_password:
+        user.must_change_password = False
+        user.save(update_fields=["must_change_password"])
+    security_logger.info("password changed username=%s", user.get_username())
+    return user

@@ -2,6 +2,8 @@
 
 import os
 
+# The suite never reads a developer's .env (fuan_rotation/env.py); it sets what it needs.
+os.environ.setdefault("DJANGO_ENV_FILE", "")
 os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("SECRET_KEY", "test-secret-key-that-is-long-enough-for-the-checks-0123456789")
 

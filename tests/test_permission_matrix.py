@@ -77,6 +77,11 @@ MATRIX = {
     "reports:report_period_export": ((), READERS, None),
     "password_change": ((), ALL, {"old_password": "x", "new_password1": "y", "new_password2": "y"}),
     "password_change_done": ((), ALL, None),
+    "accounts:user_list": ((), STAFF, None),
+    "accounts:user_create": (("member",), STAFF, {"username": "newlogin", "role": "member"}),
+    "accounts:user_password_reset": (("login",), STAFF, {}),
+    "accounts:user_deactivate": (("login",), STAFF_POST_ONLY, {}),
+    "accounts:user_reactivate": (("login",), STAFF_POST_ONLY, {}),
     "logout": ((), dict.fromkeys(ALL, 405), {}),
 }
 # Pages that answer without a login, each for its own reason.
@@ -125,6 +130,7 @@ def world(group1, group2, staff_user, leader_user, convener_user, other_convener
         "pending": pending.pk,
         "member": member.pk,
         "feed": feed.pk,
+        "login": UserFactory(username="colleague", role=Role.LEADERSHIP).pk,
         "token": feed.token,
         "year": YEAR,
         "next_year": YEAR + 1,

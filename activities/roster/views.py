@@ -21,7 +21,7 @@ from activities.roster.mobiles import MobileVisibility
 from activities.services import member_archive
 from members.forms import MemberForm
 from members.locking import StaleEditError
-from members.models import Member, PublicOffice
+from members.models import Member, PublicOffice, User
 from members.permissions import StaffRequiredMixin
 from members.services import member_create, member_edit, member_restore
 
@@ -102,6 +102,9 @@ class MemberDetailView(DetailView):
             totals_by_year=totals,
             shown_mobile=visibility.display(member, member.group_id),
             changes=member_changes(member) if self.request.user.is_office_staff else None,
+            login=User.objects.filter(member=member).first()
+            if self.request.user.is_office_staff
+            else None,
             **kwargs,
         )
 
