@@ -452,14 +452,18 @@ class DemoSummary:
 
 @transaction.atomic
 def demo_load(*, password=None, by=None):
-    """Load the demo; a second run finds every row and changes nothing."""
+    """Load the demo; a second run finds every row and changes nothing.
+
+    New demo logins get `password` (default DEFAULT_PASSWORD); an existing one keeps the
+    password its owner chose unless `password` is given.
+    """
     summary = DemoSummary()
     groups = _load_groups(by)
     members = _load_members(groups, by, summary)
     _load_activities(groups, members, by, summary)
     _load_proposals(members, by)
     _load_schedule(groups, by)
-    summary.logins = _load_logins(groups, members, password or DEFAULT_PASSWORD)
+    summary.logins = _load_logins(groups, members, password)
     return summary
 
 
@@ -703,9 +707,9 @@ def _load_logins(groups, members, password):
         if user is None:
             user = User(username=username, role=role, member=member, first_name=first_name)
             user.is_staff = role == Role.STAFF
-            user.set_password(password)
+            user.set_password(password or DEFAULT_PASSWORD)
             user.save()
-        elif not user.check_password(password):
+        elif password is not None and not user.check_password(password):
             user.set_password(password)
             user.save(update_fields=["password"])
         if role == Role.STAFF:

@@ -46,17 +46,46 @@ def backup_create(*, output, force=False, using=DEFAULT_DB_ALIAS):
     return output
 
 
+# SQLite keeps a database's write-ahead log, shared memory and rollback journal beside it.
+SQLITE_SIDE_FILES = ("-wal", "-shm", "-journal")
+
+
+def _remove_partial(partial, *, side_files_only=False):
+    """Remove an unfinished backup `partial` (unless `side_files_only`) and SQLite's side files."""
+    for suffix in SQLITE_SIDE_FILES:
+        partial.with_name(partial.name + suffix).unlink(missing_ok=True)
+    if not side_files_only:
+        partial.unlink(missing_ok=True)
+
+
 def _sqlite_backup(output, using):
     connection = connections[using]
     connection.ensure_connection()
+    sqlite_copy(source=connection.connection, output=output)
+
+
+def sqlite_copy(*, source, output):
+    """Copy the open sqlite3 connection `source` to the file `output` (a Path), checked.
+
+    The copy is written to ``output.part`` and renamed when sound; on any failure it and its
+    side files (``.part-wal``, ``.part-shm``, ``.part-journal``) are removed, so nothing but a
+    whole backup is ever left. Raises BackupError when the copy fails its check.
+    """
     partial = output.with_name(output.name + ".part")
-    partial.unlink(missing_ok=True)
-    target = sqlite3.connect(partial)
+    _remove_partial(partial)
     try:
-        connection.connection.backup(target)
-    finally:
-        target.close()
-    backup_check(path=partial)
+        target = sqlite3.connect(partial)
+        try:
+            source.backup(target)
+            # The copy inherits the live database's WAL mode; a backup file stands alone.
+            target.execute("PRAGMA journal_mode=DELETE")
+        finally:
+            target.close()
+        backup_check(path=partial)
+    except BaseException:
+        _remove_partial(partial)
+        raise
+    _remove_partial(partial, side_files_only=True)
     partial.replace(output)
 
 
@@ -74,6 +103,7 @@ def _pg_dump(output, using):
     if db.get("PASSWORD"):
         env["PGPASSWORD"] = db["PASSWORD"]
     partial = output.with_name(output.name + ".part")
+    _remove_partial(partial)
     result = subprocess.run(
         [pg_dump, "--format=custom", f"--file={partial}"],
         env=env,

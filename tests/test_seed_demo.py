@@ -162,3 +162,17 @@ def test_running_twice_changes_nothing(demo):
     assert dict(User.objects.values_list("username", "password")) == passwords
     assert dict(Member.objects.values_list("pk", "updated_at")) == updated
     assert "0" in out.getvalue()
+
+
+def test_a_changed_demo_password_survives_a_rerun_without_password(demo):
+    staff = User.objects.get(username="staff")
+    staff.set_password("chosen by the office 2024")
+    staff.save()
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    staff.refresh_from_db()
+    assert staff.check_password("chosen by the office 2024")
+    assert "existing" in out.getvalue() or "保留" in out.getvalue()
+    call_command("seed_demo", password="given on purpose 99", stdout=StringIO())
+    staff.refresh_from_db()
+    assert staff.check_password("given on purpose 99")

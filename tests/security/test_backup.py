@@ -15,7 +15,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from fuan_rotation.backup import BackupError, backup_check
+from fuan_rotation.backup import BackupError, backup_check, sqlite_copy
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -149,3 +149,55 @@ def test_backup_db_on_postgresql_writes_a_pg_dump_archive(tmp_path):
     )
     assert "TABLE DATA public activities_activity" in listing.stdout
     assert "TABLE DATA public members_member" in listing.stdout
+
+
+def _wal_database(path):
+    db = sqlite3.connect(path)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("CREATE TABLE t (x)")
+    db.execute("INSERT INTO t VALUES (1)")
+    db.commit()
+    return db
+
+
+def _files(folder):
+    return sorted(p.name for p in folder.iterdir())
+
+
+def test_a_backup_leaves_only_the_backup_beside_it(tmp_path, monkeypatch):
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    db = _wal_database(tmp_path / "live.sqlite3")
+    monkeypatch.setattr("fuan_rotation.backup.backup_check", lambda path: None)
+    sqlite_copy(source=db, output=folder / "night.sqlite3")
+    db.close()
+    assert _files(folder) == ["night.sqlite3"]
+    # The backup stands alone: reading it leaves no side files either.
+    copy = sqlite3.connect(f"file:{folder / 'night.sqlite3'}?mode=ro", uri=True)
+    assert copy.execute("SELECT x FROM t").fetchall() == [(1,)]
+    copy.close()
+    assert _files(folder) == ["night.sqlite3"]
+
+
+def test_a_failed_backup_removes_its_partial_files(tmp_path, monkeypatch):
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    (folder / "night.sqlite3.part-wal").write_bytes(b"left by an earlier crash")
+    db = _wal_database(tmp_path / "live.sqlite3")
+
+    def damaged(path):
+        raise BackupError("damaged")
+
+    monkeypatch.setattr("fuan_rotation.backup.backup_check", damaged)
+    with pytest.raises(BackupError):
+        sqlite_copy(source=db, output=folder / "night.sqlite3")
+    db.close()
+    assert _files(folder) == []
+
+
+def test_backup_db_leaves_no_side_files(tmp_path, migrated):
+    source, _backup = migrated
+    folder = tmp_path / "nightly"
+    folder.mkdir()
+    _manage(source, "backup_db", "--output", str(folder / "rotation.sqlite3"))
+    assert _files(folder) == ["rotation.sqlite3"]

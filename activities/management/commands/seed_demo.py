@@ -11,7 +11,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "--password",
             default=None,
-            help=f"Password for the demo logins (default: {DEFAULT_PASSWORD}).",
+            help=(
+                f"Password for the demo logins (default for new ones: {DEFAULT_PASSWORD}); "
+                "without it, an existing demo login keeps its password."
+            ),
         )
 
     def handle(self, *args, password=None, **options):
@@ -20,9 +23,13 @@ class Command(BaseCommand):
             _("Demo data: %(members)s members and %(activities)s activities added.")
             % {"members": summary.members_created, "activities": summary.activities_created}
         )
-        self.stdout.write(
-            _("Demo logins (password: %(password)s):") % {"password": password or DEFAULT_PASSWORD}
-        )
+        if password:
+            heading = _("Demo logins (password: %(password)s):") % {"password": password}
+        else:
+            heading = _(
+                "Demo logins (new ones get the password %(password)s; existing ones keep theirs):"
+            ) % {"password": DEFAULT_PASSWORD}
+        self.stdout.write(heading)
         for username, role, member in summary.logins:
             line = f"  {username:<10} {role}"
             if member:
