@@ -29,6 +29,8 @@ ROWS = [
     ("郑试三", "福安烟测茶业有限公司", "常执委", "第1组", ""),
 ]
 CONVENER_PASSWORD = "smoke test passphrase 2019"
+# Form errors on a page, to say why a POST was refused.
+ERRORS = re.compile(r'class="[^"]*(?:invalid-feedback|alert-danger)[^"]*"[^>]*>(.*?)<', re.S)
 
 
 class StepFailed(Exception):
