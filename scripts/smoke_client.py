@@ -93,9 +93,7 @@ class Browser:
         status, headers, body = self.request("POST", path, data, **kwargs)
         if status != expect:
             text = body.decode(errors="replace")
-            errors = re.findall(
-                r'class="[^"]*(?:invalid-feedback|alert-danger)[^"]*"[^>]*>(.*?)<', text, re.S
-            )
+            errors = ERRORS.findall(text)
             raise StepFailed(f"POST {path}: {status}, expected {expect} {errors[:3]}")
         return headers, body
 
