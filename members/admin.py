@@ -57,5 +57,8 @@ class UserAdmin(DjangoUserAdmin):
     list_filter = ["role", "is_active", "is_staff", "is_superuser"]
     search_fields = ["username", "first_name", "last_name", "email", "member__name"]
     autocomplete_fields = ["member"]
-    fieldsets = (*DjangoUserAdmin.fieldsets, (_("Role"), {"fields": ["role", "member"]}))
+    fieldsets = (
+        *DjangoUserAdmin.fieldsets,
+        (_("Role"), {"fields": ["role", "member", "must_change_password"]}),
+    )
     add_fieldsets = (*DjangoUserAdmin.add_fieldsets, (_("Role"), {"fields": ["role", "member"]}))

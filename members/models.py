@@ -249,6 +249,23 @@ class User(AbstractUser):
         full = self.get_full_name()
         return full or (self.member.name if self.member_id else self.username)
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        user = super().from_db(db, field_names, values)
+        user._loaded_active = user.__dict__.get("is_active")
+        return user
+
+    def save(self, *args, **kwargs):
+        # However a login is deactivated (账号管理, the admin, a script), its sessions end for
+        # good: a new token, so that reactivating it later does not bring them back.
+        if getattr(self, "_loaded_active", None) and not self.is_active:
+            self.session_token = new_session_token()
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "session_token"}
+        super().save(*args, **kwargs)
+        self._loaded_active = self.is_active
+
     def _get_session_auth_hash(self, secret=None):
         # Django's hash covers the password only; ours covers the session token too.
         return salted_hmac(

@@ -155,9 +155,8 @@ def login_password_reset(*, user, by):
 def login_deactivate(*, user, by):
     """Refuse `user` from now on and end every session it has, for good."""
     user.is_active = False
-    # A new token invalidates the sessions' hash: reactivating does not bring them back.
-    user.session_token = new_session_token()
-    user.save(update_fields=["is_active", "session_token"])
+    # User.save() gives it a new session token: reactivating does not bring sessions back.
+    user.save(update_fields=["is_active"])
     _log("login deactivated", user, by)
     return user
 

@@ -202,3 +202,15 @@ def test_the_right_old_password_changes_it(member_user):
     client.force_login(member_user)
     assert _change(client, PASSWORD).status_code == 302
     assert get_user_model().objects.get(pk=member_user.pk).check_password(NEW_PASSWORD)
+
+
+def test_deactivating_in_the_admin_also_ends_sessions_for_good(staff_user):
+    login = UserFactory(username="zhao", role=Role.LEADERSHIP)
+    theirs = Client()
+    theirs.force_login(login)
+    login = User.objects.get(pk=login.pk)  # as the admin loads it
+    login.is_active = False
+    login.save()
+    login.is_active = True
+    login.save()
+    assert theirs.get("/").status_code == 302
