@@ -1611,3 +1611,136 @@ def write_roster(rows, *, title, note=""):
     output = io.BytesIO()
     workbook.save(output)
     return output.getvalue()
+
+
+# The template ---------------------------------------------------------------------------
+
+TEMPLATE_COLUMNS = (
+    ("seq", "序号"),
+    ("name", "姓名"),
+    ("gender", "性别"),
+    ("company", "工作单位"),
+    ("position", "单位职务"),
+    ("role", "工商联职务"),
+    ("industry", "所属行业"),
+    ("township", "所在乡镇"),
+    ("mobile", "联系电话"),
+    ("email", "电子邮箱"),
+    ("group", "轮值组"),
+    ("convener", "召集人"),
+    ("offices_npc", "人大代表"),
+    ("offices_cppcc", "政协委员"),
+    ("term", "届别"),
+    ("notes", "备注"),
+)
+TEMPLATE_ROWS = 500
+
+
+def _template_prompts():
+    return {
+        "name": _("Required. The person's name as on their ID card, e.g. 陈某某."),
+        "gender": _("男 or 女."),
+        "company": _("Required. The company's full name."),
+        "role": _("Required. Choose from the list."),
+        "mobile": _("11-digit mobile; one number per cell. Used to recognise the person."),
+        "email": _("Optional."),
+        "group": _("第1组 to 第12组; leave empty for no group."),
+        "convener": _("是 for the group's convener (vice-chairs and vice-presidents only)."),
+        "offices_npc": _("The level of the people's congress, if a deputy."),
+        "offices_cppcc": _("The level of the CPPCC, if a member."),
+        "term": _("The term's number, e.g. 14."),
+    }
+
+
+def write_roster_template(*, example, notes):
+    """The empty roster template (.xlsx bytes): a data sheet and a 说明 sheet.
+
+    The data sheet (active) holds only the header row, with drop-down lists (Excel data
+    validation) for 工商联职务, 轮值组, 召集人, 性别 and the 人大/政协 levels and an input message
+    per column. The 说明 sheet lists each column with `example` (a dict by column key) and
+    `notes` (lines of text); it has no header row, so it is never read as a roster.
+    """
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "执委会成员名册"
+    prompts = _template_prompts()
+    header_fill = PatternFill("solid", fgColor="F2DCDB")
+    levels = ",".join(OFFICE_LEVEL_HEADERS.values())
+    lists = {
+        "role": ",".join(ROLE_HEADERS.values()),
+        "group": ",".join(f"第{n}组" for n in range(1, 13)),
+        "convener": "是,否",
+        "gender": "男,女",
+        "offices_npc": levels,
+        "offices_cppcc": levels,
+    }
+    for index, (key, header) in enumerate(TEMPLATE_COLUMNS, start=1):
+        cell = sheet.cell(row=1, column=index, value=header)
+        cell.font = Font(bold=True)
+        cell.fill = header_fill
+        cell.alignment = Alignment(horizontal="center")
+        letter = get_column_letter(index)
+        area = f"{letter}2:{letter}{TEMPLATE_ROWS + 1}"
+        if key in lists:
+            validation = DataValidation(
+                type="list", formula1=f'"{lists[key]}"', allow_blank=True, errorStyle="warning"
+            )
+            validation.error = _("Choose a value from the list.")
+        elif key in prompts:
+            validation = DataValidation(allow_blank=True)
+        else:
+            validation = None
+        if validation is not None:
+            validation.promptTitle = header
+            validation.prompt = prompts.get(key, _("Choose from the list."))
+            validation.showInputMessage = True
+            validation.showErrorMessage = key in lists
+            sheet.add_data_validation(validation)
+            validation.add(area)
+        if key == "mobile":
+            # Text, so Excel never shows a mobile as 1.38059E+10.
+            sheet.column_dimensions[letter].number_format = "@"
+    widths = {"name": 10, "company": 30, "position": 14, "role": 12, "mobile": 14, "email": 22}
+    widths.update({"group": 10, "notes": 24, "industry": 14, "township": 12})
+    widths.update({"offices_npc": 10, "offices_cppcc": 10})
+    for index, (key, _header) in enumerate(TEMPLATE_COLUMNS, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = widths.get(key, 8)
+    sheet.freeze_panes = "C2"
+    sheet.print_title_rows = "1:1"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+
+    guide = workbook.create_sheet("说明")
+    guide.page_setup.orientation = "landscape"
+    guide.page_setup.fitToWidth = 1
+    guide.page_setup.fitToHeight = 0
+    guide.sheet_properties.pageSetUpPr.fitToPage = True
+    guide.column_dimensions["A"].width = 14
+    guide.column_dimensions["B"].width = 30
+    guide.column_dimensions["C"].width = 60
+    guide.append([_safe_cell_text(line) for line in (notes[0],)])
+    guide["A1"].font = Font(bold=True, size=13)
+    for line in notes[1:]:
+        guide.append([_safe_cell_text(line)])
+        row = guide.max_row
+        guide.merge_cells(start_row=row, start_column=1, end_row=row, end_column=3)
+        guide.cell(row=row, column=1).alignment = Alignment(wrap_text=True, vertical="top")
+        guide.row_dimensions[row].height = 32
+    guide.append([])
+    guide.append([_("Column"), _("Example"), _("How to fill it in")])
+    for cell in guide[guide.max_row]:
+        cell.font = Font(bold=True)
+    for key, header in TEMPLATE_COLUMNS:
+        value = example.get(key, "")
+        row = [header, _safe_cell_text(value) if value != "" else "", prompts.get(key, "")]
+        guide.append(row)
+        guide.cell(row=guide.max_row, column=2).data_type = "s"
+        guide.cell(row=guide.max_row, column=3).alignment = Alignment(wrap_text=True)
+    workbook.active = 0
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()

@@ -63,7 +63,11 @@ def test_upload_preview_confirm(staff_client, staff_user, settings):
     response = _upload(staff_client, seed_roster_bytes(12))
     assert response.status_code == 302 and response.url == PREVIEW
     assert Member.objects.count() == 1  # nothing written by the upload
-    assert len(os.listdir(settings.ROSTER_UPLOAD_DIR)) == 1
+    # The workbook and the rows read from it (parsed once, reused by preview and confirm).
+    assert sorted(p.rsplit(".", 1)[1] for p in os.listdir(settings.ROSTER_UPLOAD_DIR)) == [
+        "json",
+        "xlsx",
+    ]
 
     response = staff_client.get(PREVIEW)
     plan = response.context["plan"]
@@ -112,13 +116,13 @@ def test_a_forged_fingerprint_writes_nothing(staff_client):
 
 
 def test_a_roster_with_errors_shows_them_and_cannot_be_confirmed(staff_client):
-    rows = [person(1), person(2, 工商联职务="理事"), person(3, 联系电话="12345")]
+    rows = [person(1), person(2, 工商联职务="理事"), person(3, 联系电话="1.39E+10")]
     _upload(staff_client, workbook_bytes(rows))
     response = staff_client.get(PREVIEW)
     plan = response.context["plan"]
     page = response.content.decode()
     assert [(e.row, e.column) for e in plan.errors] == [(3, "工商联职务"), (4, "联系电话")]
-    assert "理事" in page and "12345" in page
+    assert "理事" in page and "1.39E+10" in page
     assert 'id="roster-confirm"' not in page
     before = table_counts()
     staff_client.post(PREVIEW, {"confirm": "1", "fingerprint": plan.fingerprint()})
@@ -173,9 +177,11 @@ def test_export_is_an_xlsx_attachment_with_the_roster(staff_client):
 def test_template_downloads(staff_client):
     response = staff_client.get(TEMPLATE)
     assert response["Content-Type"] == XLSX
-    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
-    assert sheet.cell(row=3, column=2).value == "姓名"
-    assert sheet.max_row == 4
+    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    sheet = workbook.active
+    assert sheet.cell(row=1, column=2).value == "姓名"
+    assert sheet.max_row == 1
+    assert workbook.sheetnames[1] == "说明"
 
 
 @pytest.mark.parametrize("size", [10, 40])
