@@ -980,10 +980,10 @@ def prepare_package(data):
                     replacements[actual] = MINIMAL_STYLES
                     notices.append(
                         _(
-                            "The workbook carries %(count)s+ cell styles (a known fault of some "
-                            "files); its formatting was ignored, its values were read."
+                            "The workbook carries far more cell styles than a roster needs (a "
+                            "known fault of some files); its formatting was ignored, its values "
+                            "were read."
                         )
-                        % {"count": f"{count:,}".replace(",", "")}
                     )
             elif lower.endswith("sharedstrings.xml"):
                 size, count = _scan_part(
@@ -1314,6 +1314,7 @@ def _header_columns(row):
 _SECTION_HEADING = re.compile(
     r"^([一二三四五六七八九十]+|\d+|[（(][一二三四五六七八九十\d]+[)）])[、.．]|[（(]\s*\d+\s*人\s*[)）]$"
 )
+_SUBTOTAL_WORDS = ("小计", "合计", "总计", "共计")
 _COUNT_LINE = re.compile(r"^(共|合计|总计|计)\s*[:：]?\s*\d+\s*(人|名)")
 LAYOUT_WORDS = (*FOOTER_WORDS, "备注", "附注", "注", "填报", "填表", "制表人", "审核人", "联系人")
 LAYOUT_WORDS += ("附：", "附:", "单位：", "单位:", "日期")
@@ -1495,6 +1496,10 @@ class _LayoutRows:
         role = texts[self.role_index] if self.role_index < len(texts) else ""
         first = texts[filled[0]].replace(" ", "")
         if not role and (first.startswith(FOOTER_WORDS) or _COUNT_LINE.match(first)):
+            return shown
+        if not name and first.startswith(LAYOUT_WORDS) and filled[0] != self.name_index:
+            return shown  # 填报人：… with 联系电话：… under the role column is still a footer
+        if not name and not role and any(word in shown for word in _SUBTOTAL_WORDS):
             return shown
         if (
             name
