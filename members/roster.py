@@ -986,13 +986,13 @@ def prepare_package(data):
                         )
                     )
             elif lower.endswith("sharedstrings.xml"):
-                size, count = _scan_part(
+                size, _count = _scan_part(
                     archive, actual, MAX_STRINGS_SIZE, (b"<si>", b"<si "), stop_at=MAX_STRINGS
                 )
                 if size is None:
                     raise RosterFileError(_too_big_message())
             elif lower.startswith("xl/worksheets/") and lower.endswith(".xml"):
-                size, count = _scan_part(
+                size, _cells = _scan_part(
                     archive, actual, MAX_SHEET_SIZE, (b"<c ", b"<c>"), stop_at=MAX_CELLS
                 )
                 if size is None:

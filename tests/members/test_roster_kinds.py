@@ -298,8 +298,8 @@ def _styles_bomb(count):
     return (
         '<?xml version="1.0" encoding="UTF-8"?><styleSheet xmlns="http://schemas.openxmlformats'
         '.org/spreadsheetml/2006/main"><fonts count="1"><font/></fonts><fills count="1"><fill/>'
-        '</fills><borders count="1"><border/></borders><cellXfs count="%d">%s</cellXfs>'
-        "</styleSheet>" % (count, xf)
+        f'</fills><borders count="1"><border/></borders><cellXfs count="{count}">{xf}</cellXfs>'
+        "</styleSheet>"
     )
 
 
