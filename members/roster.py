@@ -973,7 +973,7 @@ def prepare_package(data):
         replacements = {}
         for lower, actual in names_by_lower.items():
             if lower.startswith("xl/") and lower.endswith("styles.xml"):
-                size, count = _scan_part(
+                size, _count = _scan_part(
                     archive, actual, MAX_STYLES_SIZE, _STYLE_TAGS, stop_at=MAX_STYLE_ENTRIES
                 )
                 if size is None:
