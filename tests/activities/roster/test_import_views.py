@@ -193,3 +193,76 @@ def test_preview_query_budget(staff_client, size, django_assert_max_num_queries)
     _upload(staff_client, workbook_bytes([person(n) for n in range(1, size + 1)]))
     with django_assert_max_num_queries(12):
         assert staff_client.get(PREVIEW).status_code == 200
+
+
+def test_the_file_is_parsed_once_per_upload(staff_client, monkeypatch):
+    import activities.roster.import_views as views
+    import members.roster
+
+    calls = []
+    real = members.roster.read_roster
+
+    def counting(source):
+        calls.append(1)
+        return real(source)
+
+    monkeypatch.setattr(views, "read_roster", counting)
+    _upload(staff_client, workbook_bytes([person(1), person(2)]))
+    plan = staff_client.get(PREVIEW).context["plan"]
+    staff_client.get(PREVIEW)
+    staff_client.post(PREVIEW, {"confirm": "1", "fingerprint": plan.fingerprint()})
+    assert Member.objects.count() == 2
+    assert len(calls) == 1
+
+
+def test_rows_parsed_from_another_file_are_not_trusted(staff_client, settings):
+    """The stored rows are used only with the file whose SHA-256 they carry."""
+    _upload(staff_client, workbook_bytes([person(1)]))
+    token = staff_client.session["roster_import"]["token"]
+    folder = settings.ROSTER_UPLOAD_DIR
+    with open(os.path.join(folder, f"{token}.xlsx"), "wb") as handle:
+        handle.write(workbook_bytes([person(1), person(2), person(3)]))
+    plan = staff_client.get(PREVIEW).context["plan"]
+    assert len(plan.created) == 3
+
+
+def test_a_long_e_mail_is_a_warning_in_the_preview_not_a_500_on_confirm(staff_client):
+    email = "x" * 260 + "@example.com"
+    headers = ["姓名", "工作单位", "工商联职务", "联系电话", "电子邮箱"]
+    _upload(staff_client, workbook_bytes([person(1, 电子邮箱=email)], headers))
+    response = staff_client.get(PREVIEW)
+    plan = response.context["plan"]
+    assert plan.errors == []
+    assert [(w.row, w.column) for w in plan.warnings] == [(2, "电子邮箱")]
+    assert "272" in response.content.decode()
+    confirmed = staff_client.post(PREVIEW, {"confirm": "1", "fingerprint": plan.fingerprint()})
+    assert confirmed.status_code == 302
+    assert Member.objects.get().email == ""
+
+
+@pytest.mark.parametrize(
+    ("column", "field", "length", "blocks"),
+    [
+        ("工作单位", "company", 201, True),
+        ("姓名", "name", 51, True),
+        ("单位职务", "position", 101, False),
+        ("所属行业", "industry", 101, False),
+        ("所在乡镇", "township", 101, False),
+    ],
+)
+def test_every_database_length_limit_is_checked_in_the_preview(
+    staff_client, column, field, length, blocks
+):
+    """Required columns block with an error; optional ones warn and are left empty."""
+    before = table_counts()
+    headers = ["姓名", "工作单位", "单位职务", "工商联职务", "所属行业", "所在乡镇"]
+    _upload(staff_client, workbook_bytes([person(1, **{column: "长" * length})], headers))
+    plan = staff_client.get(PREVIEW).context["plan"]
+    assert [(i.row, i.column) for i in plan.errors + plan.warnings] == [(2, column)]
+    assert plan.ok is not blocks
+    response = staff_client.post(PREVIEW, {"confirm": "1", "fingerprint": plan.fingerprint()})
+    assert response.status_code == 302
+    if blocks:
+        assert table_counts() == before
+    else:
+        assert getattr(Member.objects.get(), field) == ""
