@@ -55,6 +55,10 @@ class RosterFileError(Exception):
         self.message = message
 
 
+class SheetUnusable(RosterFileError):
+    """One sheet has a header but cannot be used; fatal only when no other sheet can."""
+
+
 @dataclass(frozen=True)
 class RosterIssue:
     """Something wrong with one row (or the sheet, when row is None), in the user's words.
@@ -1250,6 +1254,7 @@ def read_roster(source):
         logger.info("Roster workbook could not be opened", exc_info=True)
         raise RosterFileError(_corrupt_message()) from None
     book = RosterBook(sheets=[], notices=notices, sha256=digest)
+    unusable = []
     try:
         worksheets = list(workbook.worksheets)
         active = workbook.active
@@ -1260,7 +1265,13 @@ def read_roster(source):
             if getattr(worksheet, "sheet_state", "visible") != "visible":
                 book.sheets_left.append((worksheet.title, _("hidden sheet, not read")))
                 continue
-            sheet = _read_sheet(archive, worksheet)
+            try:
+                sheet = _read_sheet(archive, worksheet)
+            except SheetUnusable as error:
+                # Another sheet may hold the roster; this one is named with the reason.
+                unusable.append(error)
+                book.sheets_left.append((worksheet.title, error.message.rstrip("。.")))
+                continue
             if sheet is None:
                 book.sheets_left.append((worksheet.title, _("no roster header row")))
             else:
@@ -1275,6 +1286,8 @@ def read_roster(source):
     finally:
         workbook.close()
         archive.close()
+    if not book.sheets and unusable:
+        raise RosterFileError(unusable[0].message)
     if not book.sheets:
         hidden = [
             name for name, reason in book.sheets_left if reason == _("hidden sheet, not read")
@@ -1438,7 +1451,7 @@ def _read_sheet(archive, worksheet):
 
     missing = [c.header for c in COLUMNS if c.required and c.key not in sheet.columns]
     if missing:
-        raise RosterFileError(
+        raise SheetUnusable(
             _(
                 "Required column missing on sheet “%(sheet)s”: %(columns)s. The header row (row "
                 "%(row)s) has: %(found)s."
@@ -1476,7 +1489,7 @@ def _read_sheet(archive, worksheet):
             continue
         sheet.records.append(record)
     if not sheet.records:
-        raise RosterFileError(
+        raise SheetUnusable(
             _("The sheet “%(sheet)s” has a header row (row %(row)s) but no member rows under it.")
             % {"sheet": worksheet.title, "row": header_row}
         )

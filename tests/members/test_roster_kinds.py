@@ -333,3 +333,18 @@ def test_a_book_survives_its_round_trip_through_json():
         (PublicOffice.Kind.DEPUTY, PublicOffice.Level.COUNTY)
     }
     assert again.sha256 == book.sha256
+
+
+def test_an_unusable_extra_sheet_is_named_not_fatal():
+    wb = Workbook()
+    wb.remove(wb.active)
+    _sheet(wb, "名册", [_row(1)])
+    empty = wb.create_sheet("空白表")
+    empty.append(HEADER)
+    partial = wb.create_sheet("通讯录")
+    partial.append(["姓名", "联系电话", "工作单位"])
+    partial.append(["甲", "13900000001", "甲公司"])
+    book = read_roster(save(wb))
+    assert book.sheet_name == "名册"
+    left = dict(book.sheets_left)
+    assert "没有成员行" in left["空白表"] and "工商联职务" in left["通讯录"]
