@@ -1531,6 +1531,8 @@ class _LayoutRows:
             return shown  # 填报人：… with 联系电话：… under the role column is still a footer
         if not name and not role and any(word in shown for word in _SUBTOTAL_WORDS):
             return shown
+        if not role and len(filled) == 1 and _SECTION_HEADING.search(first):
+            return shown  # 二、常务执委（3人） typed in the 姓名 column
         if name in self.header_names and role in self.header_names:
             return shown  # the header repeated (printed lists repeat it on every page)
         if name or role:

@@ -198,6 +198,20 @@ def test_layout_rows_are_skipped_and_listed():
     assert book.skipped_rows[0][1] == "（一）副会长（1名）"
 
 
+def test_a_heading_typed_in_the_name_column_is_skipped():
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["姓名", "工作单位", "工商联职务"])
+    ws.append(["一、副会长（1人）"])
+    ws.append(["甲", "甲公司", "副会长"])
+    ws.append(["二、常务执委"])
+    ws.append(["乙", "乙公司", "常执委"])
+    ws.append(["丙", "丙公司"])  # a person without a role is still an error
+    book = read_roster(save(wb))
+    assert [row for row, _text in book.skipped_rows] == [2, 4]
+    assert [(e.row, e.column) for e in book.errors] == [(6, "工商联职务")]
+
+
 def test_a_row_with_a_company_but_no_name_is_still_an_error():
     wb = Workbook()
     ws = wb.active
