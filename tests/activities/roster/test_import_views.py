@@ -266,3 +266,32 @@ def test_every_database_length_limit_is_checked_in_the_preview(
         assert table_counts() == before
     else:
         assert getattr(Member.objects.get(), field) == ""
+
+
+def test_group_sheets_are_all_read_and_named_in_the_preview(staff_client):
+    from openpyxl import Workbook
+
+    from tests.members.roster_workbooks import save
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    for title, name in (("第1组", "甲"), ("第2组", "乙")):
+        ws = wb.create_sheet(title)
+        ws.append(["姓名", "工作单位", "工商联职务"])
+        ws.append([name, f"{name}公司", "执委"])
+    old = wb.create_sheet("上届名单")
+    old.append(["姓名", "工作单位", "工商联职务"])
+    old.append(["丙", "丙公司", "执委"])
+    old.sheet_state = "hidden"
+    _upload(staff_client, save(wb))
+    response = staff_client.get(PREVIEW)
+    page = response.content.decode()
+    assert "第1组" in page and "第2组" in page and "上届名单" in page
+    plan = response.context["plan"]
+    assert [(r.place, r.name, r.group_number) for r in plan.created] == [
+        ("第1组·2", "甲", 1),
+        ("第2组·2", "乙", 2),
+    ]
+    staff_client.post(PREVIEW, {"confirm": "1", "fingerprint": plan.fingerprint()})
+    assert sorted(Member.objects.values_list("name", flat=True)) == ["乙", "甲"]
+    assert GroupMembership.objects.current().count() == 2
