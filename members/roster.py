@@ -10,12 +10,16 @@ with the sheet's real size rather than the size the file declares.
 """
 
 import datetime
+import hashlib
 import io
 import logging
+import posixpath
 import re
 import unicodedata
 import zipfile
-from dataclasses import dataclass, field
+import zlib
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 
 from defusedxml import DefusedXmlException
@@ -27,7 +31,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, range_boundaries
 
-from members.models import FederationRole, Gender, PublicOffice
+from members.models import FederationRole, Gender, Member, PublicOffice
 from members.validators import normalize_mobile, validate_mainland_mobile
 
 logger = logging.getLogger(__name__)
@@ -51,13 +55,40 @@ class RosterFileError(Exception):
         self.message = message
 
 
+class SheetUnusable(RosterFileError):
+    """One sheet has a header but cannot be used; fatal only when no other sheet can."""
+
+
 @dataclass(frozen=True)
 class RosterIssue:
-    """Something wrong with one row (or the sheet, when row is None), in the user's words."""
+    """Something wrong with one row (or the sheet, when row is None), in the user's words.
+
+    `sheet` is set only when the workbook had several roster sheets, to tell rows apart.
+    """
 
     row: int | None
     column: str
     message: str
+    sheet: str = ""
+
+    @property
+    def place(self):
+        """The row as the user finds it: 5, or 第2组·5 when several sheets were read."""
+        if self.row is None:
+            return self.sheet
+        return f"{self.sheet}·{self.row}" if self.sheet else str(self.row)
+
+
+@dataclass(frozen=True)
+class Warned:
+    """A parser's answer that is usable but needs a word: the value (None: not imported)."""
+
+    value: object
+    message: str
+
+
+class LostValueError(ValueError):
+    """The cell lost information (1.38059E+10): blocks the import even in an optional column."""
 
 
 @dataclass(frozen=True)
@@ -73,10 +104,18 @@ NO_GROUP = GroupRef(number=None, name="")
 
 @dataclass
 class RosterRecord:
-    """One person's row. `values` holds only the columns the sheet has and the cell filled."""
+    """One person's row. `values` holds only the columns the sheet has and the cell filled.
+
+    `sheet` names the sheet when the workbook had several roster sheets (else "").
+    """
 
     row: int
     values: dict
+    sheet: str = ""
+
+    @property
+    def place(self):
+        return f"{self.sheet}·{self.row}" if self.sheet else str(self.row)
 
 
 @dataclass
@@ -86,8 +125,50 @@ class RosterSheet:
     columns: dict  # field key -> header text as written in the file
     ignored_columns: list  # header texts (with column letters) that were not used
     records: list = field(default_factory=list)
-    errors: list = field(default_factory=list)
-    skipped_rows: list = field(default_factory=list)  # (row, text) of footers and notes
+    errors: list = field(default_factory=list)  # RosterIssue: block the import
+    warnings: list = field(default_factory=list)  # RosterIssue: the value was left out
+    skipped_rows: list = field(default_factory=list)  # (row, text): headings, footers, notes
+    header_rows: tuple = ()  # (first, last) when the header spans several rows
+
+    def label_rows(self):
+        """Name this sheet on its rows and issues (the workbook had several roster sheets)."""
+        for record in self.records:
+            record.sheet = self.sheet_name
+        self.errors = [replace(e, sheet=self.sheet_name) for e in self.errors]
+        self.warnings = [replace(e, sheet=self.sheet_name) for e in self.warnings]
+
+    def to_data(self):
+        return {
+            "sheet_name": self.sheet_name,
+            "header_row": self.header_row,
+            "header_rows": list(self.header_rows),
+            "columns": self.columns,
+            "ignored_columns": self.ignored_columns,
+            "records": [
+                [r.row, r.sheet, {k: _value_to_data(v) for k, v in r.values.items()}]
+                for r in self.records
+            ],
+            "errors": [_issue_to_data(e) for e in self.errors],
+            "warnings": [_issue_to_data(e) for e in self.warnings],
+            "skipped_rows": [list(item) for item in self.skipped_rows],
+        }
+
+    @classmethod
+    def from_data(cls, data):
+        return cls(
+            sheet_name=data["sheet_name"],
+            header_row=data["header_row"],
+            header_rows=tuple(data["header_rows"]),
+            columns=dict(data["columns"]),
+            ignored_columns=list(data["ignored_columns"]),
+            records=[
+                RosterRecord(row, {k: _value_from_data(v) for k, v in values.items()}, sheet)
+                for row, sheet, values in data["records"]
+            ],
+            errors=[RosterIssue(*e) for e in data["errors"]],
+            warnings=[RosterIssue(*e) for e in data["warnings"]],
+            skipped_rows=[tuple(item) for item in data["skipped_rows"]],
+        )
 
 
 @dataclass(frozen=True)
@@ -183,9 +264,14 @@ ROLE_SPELLINGS = {
 }
 ROLE_SPELLINGS.update({role.value: role for role in FederationRole})
 
+# GB/T 2261.1-2003 codes the sexes 1 男 and 2 女 (0 not known, 9 not stated: left empty).
 GENDER_SPELLINGS = {
     "男": Gender.MALE,
     "女": Gender.FEMALE,
+    "男性": Gender.MALE,
+    "女性": Gender.FEMALE,
+    "1": Gender.MALE,
+    "2": Gender.FEMALE,
     "m": Gender.MALE,
     "f": Gender.FEMALE,
     "male": Gender.MALE,
@@ -232,16 +318,57 @@ def clean_text(value):
     return " ".join(text.split())
 
 
+# Dot variants people type between the parts of a name (阿依古丽·买买提): the bullet, the
+# katakana middle dot, the hyphenation point, the dot operators; all become U+00B7 「·」.
+NAME_DOTS = "\u00b7\u0387\u2022\u2027\u2219\u22c5\u30fb\uff65\u2e31\u318d\u16eb\u00b7"
+_NAME_DOT = re.compile("\\s*[" + NAME_DOTS + "]\\s*")
+# Han characters: the unified blocks with extensions A–I, radicals, compatibility ideographs
+# and 〇 (Unicode 16 Blocks.txt).
+_CJK_RANGES = (
+    (0x2E80, 0x2FDF),
+    (0x3005, 0x3007),
+    (0x3400, 0x4DBF),
+    (0x4E00, 0x9FFF),
+    (0xF900, 0xFAFF),
+    (0x20000, 0x323AF),
+    (0x2EBF0, 0x2EE5F),
+)
+
+
+def is_han(char):
+    """True for a Han character of any block (extension B 𠮷 and compatibility 﨑 too)."""
+    code = ord(char)
+    return any(low <= code <= high for low, high in _CJK_RANGES)
+
+
+def _lossless_nfkc(text):
+    """NFKC for each character except Han compatibility ideographs, which NFKC would turn
+    into a different character (﨑 U+FA11 stays; full-width ＡＢ and １ become AB and 1)."""
+    return "".join(ch if is_han(ch) else unicodedata.normalize("NFKC", ch) for ch in text)
+
+
 def clean_name(value):
-    """Names typed as “王  五” to line up with three-character names lose the padding."""
-    text = clean_text(value)
-    if " " in text and all(_is_cjk(ch) for ch in text.replace(" ", "")):
-        text = text.replace(" ", "")
-    return text
+    """A name as stored and compared: “张\u3000三”, “王 𠮷”, “欧阳 娜娜” → 张三, 王𠮷, 欧阳娜娜.
+
+    NFKC where it loses nothing, every dot variant as 「·」, and spaces removed wherever they
+    touch a Han character or the dot (a padding space typed to line names up). Spaces between
+    Latin words stay.
+    """
+    text = _lossless_nfkc(clean_text(value))
+    text = _NAME_DOT.sub("·", text)
+    if " " in text:
+        parts = text.split(" ")
+        text = parts[0]
+        for part in parts[1:]:
+            if text and part and (_is_cjk(text[-1]) or _is_cjk(part[0])):
+                text += part
+            else:
+                text += " " + part
+    return text.strip()
 
 
 def _is_cjk(char):
-    return "\u3400" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff" or char == "·"
+    return char == "·" or is_han(char)
 
 
 def _folded(value):
@@ -307,36 +434,108 @@ def parse_role(value):
 
 
 def parse_gender(value):
-    gender = GENDER_SPELLINGS.get(_folded(value))
+    """男/女/男性/女性, M/F, or the GB/T 2261.1 codes 1/2; 0 and 9 (not known) give None."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = _folded(value)
+    if text in ("0", "9", "未知", "未说明"):
+        return None
+    gender = GENDER_SPELLINGS.get(text)
     if gender is None:
         raise ValueError(_("“%(value)s” is not a gender; write 男 or 女.") % {"value": value})
     return gender
 
 
+_MOBILE_DIGITS = re.compile(r"1[3-9]\d{9}")
+_PHONE_LABEL = re.compile(
+    r"(手机号码|手机号|手机|电话|联系电话|移动电话|mobile|tel|phone)[:：]?", re.I
+)
+_PHONE_SPLIT = re.compile(r"[/／、,，;；|]|\s{2,}|或")
+
+
+@lru_cache(maxsize=4096)
+def _mobile_range_allocated(prefix):
+    """Whether mobiles starting with these 7 digits (a 号段) are valid per phonenumbers.
+
+    Mainland mobile ranges are allocated by their first digits (phonenumbers' CN patterns
+    look at no more than the first five), so one check per 号段 stands for every number in it;
+    10,000 rows then cost a few hundred checks instead of 10,000.
+    """
+    try:
+        validate_mainland_mobile(prefix + "0000")
+    except ValidationError:
+        return False
+    return True
+
+
+def _mobile_of(token):
+    """The 11-digit mainland mobile in one spelling (+86 …, 86-…, 0086 …), or None."""
+    digits = normalize_mobile(token)
+    digits = re.sub(r"[.\-·]", "", digits)
+    if digits.startswith("86") and len(digits) == 13:
+        digits = digits[2:]
+    if not _MOBILE_DIGITS.fullmatch(digits):
+        return None
+    return digits if _mobile_range_allocated(digits[:7]) else None
+
+
 def parse_mobile(value):
+    """A mobile cell → 11 digits, a Warned value, or ValueError.
+
+    Lossless spellings are accepted as they are: a number cell, “13805930112.0”, “+86 138 …”,
+    “86-138…”, “0086…”, full-width digits, “手机：138…”, spaces and dashes. A landline, or two
+    numbers in one cell, keeps the one mobile (or none) with a warning. A number shown in
+    scientific notation (1.38059E+10) has lost digits: that is an error (LostValueError), since
+    guessing would match the wrong person.
+    """
     if isinstance(value, float):
         if not value.is_integer():
             raise ValueError(_("“%(value)s” is not a mobile number.") % {"value": value})
         value = int(value)
-    text = clean_text(value)
+    text = unicodedata.normalize("NFKC", clean_text(value))
     if re.fullmatch(r"[\d.]+[eE][+]?\d+", text):
-        raise ValueError(
+        raise LostValueError(
             _(
                 "“%(value)s” lost its digits in scientific notation; format the column as text "
                 "and type the 11 digits again."
             )
             % {"value": text}
         )
-    mobile = normalize_mobile(unicodedata.normalize("NFKC", text))
-    try:
-        validate_mainland_mobile(mobile)
-    except ValidationError as error:
-        raise ValueError(error.messages[0]) from None
-    return mobile
+    text = re.sub(r"^(\d+)\.0+$", r"\1", text)
+    bare = _PHONE_LABEL.sub(" ", text).strip()
+    mobile = _mobile_of(bare)
+    if mobile:
+        return mobile
+    tokens = [t.strip() for t in _PHONE_SPLIT.split(bare) if t.strip()]
+    mobiles = [m for m in map(_mobile_of, tokens) if m]
+    others = [t for t in tokens if not _mobile_of(t)]
+    if len(mobiles) == 1:
+        return Warned(
+            mobiles[0],
+            _("Kept the mobile %(mobile)s; not imported: %(other)s.")
+            % {"mobile": mobiles[0], "other": "、".join(others)},
+        )
+    if len(mobiles) > 1:
+        return Warned(
+            None,
+            _("The cell holds %(count)s mobiles (%(mobiles)s); none was imported. Keep one.")
+            % {"count": len(mobiles), "mobiles": "、".join(mobiles)},
+        )
+    return Warned(
+        None,
+        _("“%(value)s” is not a mainland mobile number (a landline?); it was not imported.")
+        % {"value": text},
+    )
 
 
 def parse_email(value):
     email = clean_text(value)
+    limit = _max_length("email")
+    if len(email) > limit:
+        raise ValueError(
+            _("The e-mail address has %(length)s characters; at most %(max)s fit.")
+            % {"length": len(email), "max": limit}
+        )
     try:
         EmailValidator()(email)
     except ValidationError:
@@ -466,6 +665,11 @@ def parse_term(value):
     return number
 
 
+def _max_length(key):
+    """The database's length limit for a member field (Member.<key>.max_length)."""
+    return Member._meta.get_field(key).max_length
+
+
 def _text_parser(max_length):
     def parse(value):
         text = clean_text(value)
@@ -485,18 +689,18 @@ def _text_parser(max_length):
 
 def _name_parser(value):
     name = clean_name(value)
-    if len(name) > 50:
-        raise ValueError(_("A name has at most 50 characters."))
+    if len(name) > _max_length("name"):
+        raise ValueError(_("A name has at most %(max)s characters.") % {"max": _max_length("name")})
     return name
 
 
 PARSERS = {
     "name": _name_parser,
     "gender": parse_gender,
-    "company": _text_parser(200),
-    "position": _text_parser(100),
-    "industry": _text_parser(100),
-    "township": _text_parser(100),
+    "company": _text_parser(_max_length("company")),
+    "position": _text_parser(_max_length("position")),
+    "industry": _text_parser(_max_length("industry")),
+    "township": _text_parser(_max_length("township")),
     "mobile": parse_mobile,
     "email": parse_email,
     "role": parse_role,
@@ -529,7 +733,11 @@ def _megabytes(size):
 
 
 def check_container(data):
-    """Refuse what is not a plain .xlsx before openpyxl parses anything."""
+    """Refuse what is not a plain .xlsx before openpyxl parses anything; name the format.
+
+    Returns the zip archive. Part names are compared case-insensitively, as Excel does
+    (ECMA-376 Part 2 §10.1.2 makes part names case-insensitive).
+    """
     if not data:
         raise RosterFileError(_("The file is empty."))
     if len(data) > MAX_FILE_SIZE:
@@ -553,22 +761,17 @@ def check_container(data):
         raise RosterFileError(
             _(
                 "This is an old Excel 97–2003 file (.xls), even if its name ends in .xlsx. Open "
-                "it in Excel or WPS, save it as an Excel workbook (.xlsx) and upload that."
+                "it in Excel or WPS, choose File → Save As → Excel Workbook (.xlsx) and upload "
+                "that."
             )
         )
     if not data.startswith(ZIP_SIGNATURE):
-        raise RosterFileError(
-            _(
-                "This is not an Excel workbook (.xlsx). Save the roster from Excel or WPS as "
-                ".xlsx and upload that."
-            )
-        )
+        raise RosterFileError(_not_a_workbook_message(data))
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         entries = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError):
         raise RosterFileError(_corrupt_message()) from None
-    names = {entry.filename for entry in entries}
     if len(entries) > MAX_ZIP_ENTRIES:
         raise RosterFileError(
             _(
@@ -579,14 +782,29 @@ def check_container(data):
         )
     if sum(entry.file_size for entry in entries) > MAX_UNPACKED_SIZE:
         raise RosterFileError(_unpacked_message())
-    if any(name.lower().endswith("vbaproject.bin") for name in names):
+    names = {entry.filename.lower() for entry in entries}
+    if any(name.endswith("vbaproject.bin") for name in names):
         raise RosterFileError(
             _(
                 "This workbook contains macros. Save it in Excel or WPS as a plain workbook "
                 "(.xlsx, without macros) and upload that."
             )
         )
-    if "xl/workbook.xml" not in names or "[Content_Types].xml" not in names:
+    if "mimetype" in names and "content.xml" in names:
+        raise RosterFileError(
+            _(
+                "This is an OpenDocument spreadsheet (.ods). Open it in LibreOffice or WPS, "
+                "choose File → Save As → Excel 2007-365 (.xlsx) and upload that."
+            )
+        )
+    if "xl/workbook.bin" in names:
+        raise RosterFileError(
+            _(
+                "This is an Excel binary workbook (.xlsb). Open it in Excel, choose File → Save "
+                "As → Excel Workbook (.xlsx) and upload that."
+            )
+        )
+    if "xl/workbook.xml" not in names or "[content_types].xml" not in names:
         raise RosterFileError(
             _(
                 "This is a zip file but not an Excel workbook. Save the roster from Excel or WPS "
@@ -594,6 +812,44 @@ def check_container(data):
             )
         )
     return archive
+
+
+def _not_a_workbook_message(data):
+    """Name what a non-zip upload is: a CSV or text table, a web page, or something else."""
+    head = data[:4096]
+    text = None
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = head.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    if text is not None:
+        lowered = text.lstrip().lower()
+        if lowered.startswith(("<html", "<!doctype", "<?xml", "<table")):
+            return _(
+                "This is a web page or XML table saved with a spreadsheet name, not an Excel "
+                "workbook. Open it in Excel or WPS, choose File → Save As → Excel Workbook "
+                "(.xlsx) and upload that."
+            )
+        if any(sep in text for sep in (",", "\t", "，", ";")) and "\x00" not in text:
+            return _(
+                "This is a CSV or text table, not an Excel workbook. Open it in Excel or WPS, "
+                "check the columns, choose File → Save As → Excel Workbook (.xlsx) and upload "
+                "that."
+            )
+    return _(
+        "This is not an Excel workbook (.xlsx). Save the roster from Excel or WPS as "
+        ".xlsx and upload that."
+    )
+
+
+def _strict_message():
+    return _(
+        "This workbook is saved as “Strict Open XML Spreadsheet”, which this importer does not "
+        "read. Open it in Excel or WPS, choose File → Save As → Excel Workbook (.xlsx) and "
+        "upload that."
+    )
 
 
 def _corrupt_message():
@@ -628,22 +884,191 @@ def _caused_by_unsafe_xml(error):
     return False
 
 
+# Bounds checked on the bytes before any XML is expanded (see docs/benchmarks.md). A real
+# roster's styles part is a few KB (Excel's busiest files reach a few hundred); its strings
+# and cells follow from MAX_ROWS × MAX_COLUMNS.
+MAX_STYLES_SIZE = 1024 * 1024
+MAX_STYLE_ENTRIES = 20_000
+MAX_STRINGS_SIZE = 16 * 1024 * 1024
+MAX_STRINGS = 400_000
+MAX_SHEET_SIZE = 48 * 1024 * 1024
+MAX_CELLS = 300_000
+MAX_SHEET_ROWS = 50_000
+_STYLE_TAGS = (b"<xf ", b"<xf>", b"<font>", b"<font ", b"<fill>", b"<border>", b"<border ")
+_STYLE_TAGS += (b"<dxf>", b"<numFmt ", b"<cellStyle ")
+MINIMAL_STYLES = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    b'<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    b'<fonts count="1"><font><sz val="11"/><name val="Calibri"/></font></fonts>'
+    b'<fills count="1"><fill><patternFill patternType="none"/></fill></fills>'
+    b'<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+    b'<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+    b'<cellXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/></cellXfs>'
+    b'<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
+    b"</styleSheet>"
+)
+
+
+_DTD_TAGS = (b"<!DOCTYPE", b"<!ENTITY", b"<!doctype", b"<!entity")
+
+
+def _scan_part(archive, name, limit, tags=(), *, stop_at=None):
+    """Inflate a part in 1 MiB chunks without parsing it: (size, count of tags).
+
+    The size is None when it passes `limit` or the count passes `stop_at` (reading stops
+    there). A document type declaration (the door to entity bombs) raises RosterFileError
+    whichever XML parser openpyxl would use.
+    """
+    size = 0
+    count = 0
+    tail = b""
+    with archive.open(name) as source:
+        while chunk := source.read(1 << 20):
+            size += len(chunk)
+            if size > limit:
+                return None, count
+            text = tail + chunk
+            if any(tag in text for tag in _DTD_TAGS):
+                raise RosterFileError(_unsafe_xml_message())
+            count += sum(text.count(tag) for tag in tags) - sum(tail.count(tag) for tag in tags)
+            if stop_at is not None and count > stop_at:
+                return None, count
+            tail = text[-16:]
+    return size, count
+
+
+_PART_NAME = re.compile(rb'PartName="/?([^"]+)"')
+_TARGET = re.compile(rb'Target="([^"]+)"')
+_TARGET_MODE_EXTERNAL = re.compile(rb'TargetMode="External"')
+
+
+def _referenced_parts(archive, names_by_lower):
+    """The part names the package itself refers to ([Content_Types].xml and every .rels)."""
+    referenced = {"[Content_Types].xml", "_rels/.rels"}
+    content_types = names_by_lower.get("[content_types].xml")
+    if content_types:
+        referenced.update(
+            m.decode("utf-8", "replace") for m in _PART_NAME.findall(archive.read(content_types))
+        )
+    for lower, actual in names_by_lower.items():
+        if not lower.endswith(".rels"):
+            continue
+        folder = posixpath.dirname(posixpath.dirname(actual))
+        for element in re.findall(rb"<[^>]*Relationship\b[^>]*>", archive.read(actual)):
+            target = _TARGET.search(element)
+            if not target or _TARGET_MODE_EXTERNAL.search(element):
+                continue
+            value = target.group(1).decode("utf-8", "replace")
+            path = value.lstrip("/") if value.startswith("/") else posixpath.join(folder, value)
+            referenced.add(posixpath.normpath(path))
+    return referenced
+
+
+def prepare_package(data):
+    """Check the container and return (bytes openpyxl can read, notices for the user).
+
+    - Zip part names are matched case-insensitively: an entry spelt xl/SharedStrings.xml is
+      renamed to the spelling the package refers to (xl/sharedStrings.xml).
+    - Strict Open XML is refused with a message naming it and how to re-save.
+    - Styles, shared strings and worksheets are measured by inflating them, without parsing:
+      a styles part beyond MAX_STYLES_SIZE / MAX_STYLE_ENTRIES (a "style bomb") is replaced by
+      a minimal one (only values are read, never formats); too many strings or cells are
+      refused before openpyxl expands anything.
+    Raises RosterFileError.
+    """
+    archive = check_container(data)
+    notices = []
+    try:
+        names_by_lower = {}
+        for entry in archive.infolist():
+            names_by_lower.setdefault(entry.filename.lower(), entry.filename)
+        root_rels = names_by_lower.get("_rels/.rels")
+        if root_rels and b"purl.oclc.org/ooxml" in archive.read(root_rels)[:65536]:
+            raise RosterFileError(_strict_message())
+        renames = {}
+        for wanted in _referenced_parts(archive, names_by_lower):
+            actual = names_by_lower.get(wanted.lower())
+            if actual is not None and actual != wanted:
+                renames[actual] = wanted
+        replacements = {}
+        for lower, actual in names_by_lower.items():
+            if lower.startswith("xl/") and lower.endswith("styles.xml"):
+                size, _count = _scan_part(
+                    archive, actual, MAX_STYLES_SIZE, _STYLE_TAGS, stop_at=MAX_STYLE_ENTRIES
+                )
+                if size is None:
+                    replacements[actual] = MINIMAL_STYLES
+                    notices.append(
+                        _(
+                            "The workbook carries far more cell styles than a roster needs (a "
+                            "known fault of some files); its formatting was ignored, its values "
+                            "were read."
+                        )
+                    )
+            elif lower.endswith("sharedstrings.xml"):
+                size, _count = _scan_part(
+                    archive, actual, MAX_STRINGS_SIZE, (b"<si>", b"<si "), stop_at=MAX_STRINGS
+                )
+                if size is None:
+                    raise RosterFileError(_too_big_message())
+            elif lower.startswith("xl/worksheets/") and lower.endswith(".xml"):
+                size, _cells = _scan_part(
+                    archive, actual, MAX_SHEET_SIZE, (b"<c ", b"<c>"), stop_at=MAX_CELLS
+                )
+                if size is None:
+                    raise RosterFileError(_too_big_message())
+                _size, _rows = _scan_part(
+                    archive, actual, MAX_SHEET_SIZE, (b"<row ", b"<row>"), stop_at=MAX_SHEET_ROWS
+                )
+                if _size is None:
+                    raise RosterFileError(_too_big_message())
+            elif lower.endswith((".xml", ".rels", ".vml")):
+                if _scan_part(archive, actual, MAX_UNPACKED_SIZE)[0] is None:
+                    raise RosterFileError(_unpacked_message())
+    except RosterFileError:
+        archive.close()
+        raise
+    except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, OSError, KeyError):
+        archive.close()
+        raise RosterFileError(_corrupt_message()) from None
+    if not renames and not replacements:
+        return data, archive, notices
+    output = io.BytesIO()
+    try:
+        with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as target:
+            for entry in archive.infolist():
+                name = renames.get(entry.filename, entry.filename)
+                content = replacements.get(entry.filename)
+                target.writestr(name, content if content is not None else archive.read(entry))
+    except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, OSError):
+        raise RosterFileError(_corrupt_message()) from None
+    finally:
+        archive.close()
+    data = output.getvalue()
+    return data, zipfile.ZipFile(io.BytesIO(data)), notices
+
+
+def _too_big_message():
+    return _(
+        "The workbook holds more cells or text than a roster of %(rows)s rows can (it may be "
+        "damaged or padded). Copy the roster table alone into a new workbook and upload that."
+    ) % {"rows": MAX_ROWS}
+
+
 _MERGE_CELL = re.compile(
     rb"<(?:[A-Za-z_][\w.-]*:)?mergeCell\s[^>]*?\bref=\"([A-Z]+\d+:[A-Z]+\d+)\""
 )
 
 
-def _merged_fills(archive, sheet_path):
-    """Cells covered by a vertical merge: {row: [(column, anchor row), ...]}.
+def _merge_ranges(archive, sheet_path):
+    """The sheet's merged ranges as (min_col, min_row, max_col, max_row), 1-based.
 
-    Offices merge the group column over a group's rows; read-only mode does not expose
-    merged ranges, so they are found in the sheet's XML. A pattern search over the bytes
-    expands no entity and costs a fraction of a second XML parse.
+    Read-only mode does not expose merged ranges, so they are found in the sheet's XML by a
+    pattern search over the bytes, which expands no entity.
     """
-    fills = {}
+    ranges = []
     if not sheet_path:
-        return fills
-    budget = MAX_ROWS * 4
+        return ranges
     tail = b""
     with archive.open(sheet_path.lstrip("/")) as source:
         while chunk := source.read(1 << 20):
@@ -651,29 +1076,37 @@ def _merged_fills(archive, sheet_path):
             last_end = 0
             for match in _MERGE_CELL.finditer(text):
                 last_end = match.end()
-                min_col, min_row, _max_col, max_row = range_boundaries(match.group(1).decode())
-                for row in range(min_row + 1, min(max_row, min_row + MAX_ROWS) + 1):
-                    if budget <= 0:
-                        return fills
-                    budget -= 1
-                    fills.setdefault(row, []).append((min_col, min_row))
+                ranges.append(range_boundaries(match.group(1).decode()))
+                if len(ranges) > MAX_ROWS * 4:
+                    return ranges
             # Keep the end of the chunk: a tag may straddle two chunks.
             tail = text[max(last_end, len(text) - 512) :]
-    return fills
+    return ranges
 
 
-class _MergeFiller:
-    """Gives the cells under a vertical merge the value shown in the merged area."""
+class _Merges:
+    """Merged ranges of a sheet: vertical fills for data cells, horizontal spans per row."""
 
-    def __init__(self, fills):
-        self.fills = fills
+    def __init__(self, ranges):
+        self.fills = {}
+        self.spans = {}
+        budget = MAX_ROWS * 4
+        for min_col, min_row, max_col, max_row in ranges:
+            if max_col > min_col:
+                self.spans.setdefault(min_row, []).append((min_col, max_col))
+            for row in range(min_row + 1, min(max_row, min_row + MAX_ROWS) + 1):
+                if budget <= 0:
+                    break
+                budget -= 1
+                self.fills.setdefault(row, []).append((min_col, min_row))
         self.anchor_rows = {}
-        for targets in fills.values():
+        for targets in self.fills.values():
             for column, anchor_row in targets:
                 self.anchor_rows.setdefault(anchor_row, set()).add(column)
         self.values = {}
 
-    def __call__(self, row_number, row, min_anchor_row=1):
+    def fill(self, row_number, row, min_anchor_row=1):
+        """The row with cells under a vertical merge given the merged area's value."""
         if not self.fills:
             return row
         row = list(row)
@@ -687,29 +1120,162 @@ class _MergeFiller:
                 row[column - 1] = self.values.get((anchor_row, column))
         return row
 
+    def span_of(self, row_number, index):
+        """(first, last) 0-based indexes of the horizontal merge holding a cell, or None."""
+        for min_col, max_col in self.spans.get(row_number, ()):
+            if min_col - 1 <= index <= max_col - 1:
+                return min_col - 1, max_col - 1
+        return None
+
+
+@dataclass
+class RosterBook:
+    """What was read from a workbook: one or more roster sheets, and what was left out.
+
+    `sheets` are the sheets read (active first); `sheets_left` holds (sheet name, reason)
+    for the others. The attributes below combine the sheets, for the planner.
+    """
+
+    sheets: list
+    sheets_left: list = field(default_factory=list)
+    notices: list = field(default_factory=list)
+    sha256: str = ""
+
+    @property
+    def sheet_name(self):
+        return "、".join(sheet.sheet_name for sheet in self.sheets)
+
+    @property
+    def header_row(self):
+        return self.sheets[0].header_row
+
+    @property
+    def multiple(self):
+        return len(self.sheets) > 1
+
+    @property
+    def columns(self):
+        merged = {}
+        for sheet in self.sheets:
+            for key, text in sheet.columns.items():
+                merged.setdefault(key, text)
+        return merged
+
+    def _each(self, attribute):
+        for sheet in self.sheets:
+            for item in getattr(sheet, attribute):
+                yield sheet, item
+
+    @property
+    def records(self):
+        return [record for sheet in self.sheets for record in sheet.records]
+
+    @property
+    def errors(self):
+        return [issue for sheet in self.sheets for issue in sheet.errors]
+
+    @property
+    def warnings(self):
+        return [issue for sheet in self.sheets for issue in sheet.warnings]
+
+    @property
+    def ignored_columns(self):
+        if not self.multiple:
+            return list(self.sheets[0].ignored_columns)
+        return [f"{sheet.sheet_name}·{text}" for sheet, text in self._each("ignored_columns")]
+
+    @property
+    def skipped_rows(self):
+        if not self.multiple:
+            return list(self.sheets[0].skipped_rows)
+        return [
+            (f"{sheet.sheet_name}·{row}", text) for sheet, (row, text) in self._each("skipped_rows")
+        ]
+
+    def to_data(self):
+        """Plain JSON-able data, so an upload is parsed once (see from_data)."""
+        return {
+            "sheets": [sheet.to_data() for sheet in self.sheets],
+            "sheets_left": [list(item) for item in self.sheets_left],
+            "notices": list(self.notices),
+            "sha256": self.sha256,
+        }
+
+    @classmethod
+    def from_data(cls, data):
+        return cls(
+            sheets=[RosterSheet.from_data(sheet) for sheet in data["sheets"]],
+            sheets_left=[tuple(item) for item in data["sheets_left"]],
+            notices=list(data["notices"]),
+            sha256=data["sha256"],
+        )
+
+
+def _value_to_data(value):
+    if isinstance(value, GroupRef):
+        return {"group": [value.number, value.name]}
+    if isinstance(value, frozenset):
+        return {"offices": sorted([list(o) for o in value])}
+    return value
+
+
+def _value_from_data(value):
+    if isinstance(value, dict) and "group" in value:
+        return GroupRef(number=value["group"][0], name=value["group"][1])
+    if isinstance(value, dict) and "offices" in value:
+        return frozenset(tuple(o) for o in value["offices"])
+    return value
+
+
+def _issue_to_data(issue):
+    return [issue.row, issue.column, issue.message, issue.sheet]
+
 
 def read_roster(source):
-    """Read a roster workbook (path, bytes or file object) into a RosterSheet.
+    """Read a roster workbook (path, bytes or file object) into a RosterBook.
 
-    Raises RosterFileError when the file as a whole cannot be used; problems with single
-    rows are collected in RosterSheet.errors.
+    Visible sheets only, the active one first. Every visible sheet with a roster header row
+    is read (its rows carry the sheet's name when there are several); hidden sheets and
+    sheets without a header are listed in `sheets_left`. Raises RosterFileError when the
+    file as a whole cannot be used; problems with single rows are in `errors` (blocking)
+    and `warnings` (the value was left out).
     """
     data = _read_bytes(source)
-    archive = check_container(data)
+    digest = hashlib.sha256(data).hexdigest()
+    data, archive, notices = prepare_package(data)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
     except Exception as error:
+        archive.close()
         if _caused_by_unsafe_xml(error):
             raise RosterFileError(_unsafe_xml_message()) from None
         # openpyxl raises many kinds of errors for a broken package (KeyError, zlib.error,
         # ParseError, TypeError …); each means the same thing to the user.
         logger.info("Roster workbook could not be opened", exc_info=True)
         raise RosterFileError(_corrupt_message()) from None
+    book = RosterBook(sheets=[], notices=notices, sha256=digest)
+    unusable = []
     try:
-        for worksheet in workbook.worksheets:
-            sheet = _read_sheet(archive, worksheet)
-            if sheet is not None:
-                return sheet
+        worksheets = list(workbook.worksheets)
+        active = workbook.active
+        if active in worksheets and getattr(active, "sheet_state", "visible") == "visible":
+            worksheets.remove(active)
+            worksheets.insert(0, active)
+        for worksheet in worksheets:
+            if getattr(worksheet, "sheet_state", "visible") != "visible":
+                book.sheets_left.append((worksheet.title, _("hidden sheet, not read")))
+                continue
+            try:
+                sheet = _read_sheet(archive, worksheet)
+            except SheetUnusable as error:
+                # Another sheet may hold the roster; this one is named with the reason.
+                unusable.append(error)
+                book.sheets_left.append((worksheet.title, error.message.rstrip("。.")))
+                continue
+            if sheet is None:
+                book.sheets_left.append((worksheet.title, _("no roster header row")))
+            else:
+                book.sheets.append(sheet)
     except RosterFileError:
         raise
     except Exception as error:
@@ -720,13 +1286,36 @@ def read_roster(source):
     finally:
         workbook.close()
         archive.close()
-    raise RosterFileError(
-        _(
-            "No header row found: none of the first %(rows)s rows has a 姓名 column together "
-            "with other roster columns (工作单位, 工商联职务 …). Use the headers of the template."
-        )
-        % {"rows": HEADER_SCAN_ROWS}
-    )
+    if not book.sheets and unusable:
+        raise RosterFileError(unusable[0].message)
+    if not book.sheets:
+        hidden = [
+            name for name, reason in book.sheets_left if reason == _("hidden sheet, not read")
+        ]
+        message = _(
+            "No header row found: none of the first %(rows)s rows of a visible sheet has a 姓名 "
+            "column together with other roster columns (工作单位, 工商联职务 …). Use the headers "
+            "of the template."
+        ) % {"rows": HEADER_SCAN_ROWS}
+        if hidden:
+            message += " " + _(
+                "Hidden sheets are never read (%(sheets)s): show the current one and hide or "
+                "delete the old ones."
+            ) % {"sheets": "、".join(hidden)}
+        raise RosterFileError(message)
+    if book.multiple:
+        for sheet in book.sheets:
+            sheet.label_rows()
+    if len(book.records) > MAX_ROWS:
+        raise RosterFileError(_too_many_rows_message())
+    return book
+
+
+def _too_many_rows_message():
+    return _(
+        "The workbook has more than %(limit)s member rows, far more than a roster. Check that "
+        "the right sheet was saved."
+    ) % {"limit": f"{MAX_ROWS:,}".replace(",", "")}
 
 
 def _match_header(text):
@@ -751,37 +1340,109 @@ def _header_columns(row):
     return found
 
 
+_SECTION_HEADING = re.compile(
+    r"^([一二三四五六七八九十]+|\d+|[（(][一二三四五六七八九十\d]+[)）])[、.．]|[（(]\s*\d+\s*人\s*[)）]$"
+)
+_SUBTOTAL_WORDS = ("小计", "合计", "总计", "共计")
+_COUNT_LINE = re.compile(r"^(共|合计|总计|计)\s*[:：]?\s*\d+\s*(人|名)")
+LAYOUT_WORDS = (*FOOTER_WORDS, "备注", "附注", "注", "填报", "填表", "制表人", "审核人", "联系人")
+LAYOUT_WORDS += ("附：", "附:", "单位：", "单位:", "日期")
+# The template's old example row (until 2026 it sat on the data sheet).
+TEMPLATE_EXAMPLES = {("陈某某", "福安市示例电机有限公司")}
+
+
+def _sheet_group(title):
+    """第3组, 3组, 第三组 as a sheet name → GroupRef, else None."""
+    text = unicodedata.normalize("NFKC", title).replace(" ", "")
+    match = re.fullmatch(r"第?(\d{1,2}|[一二两三四五六七八九十]{1,3})(轮值)?组.*", text)
+    if not match:
+        return None
+    number = chinese_number(match.group(1))
+    return GroupRef(number=number) if number and 1 <= number <= 12 else None
+
+
+class _Rows:
+    """The sheet's rows with merges filled in, and one row of look-ahead."""
+
+    def __init__(self, worksheet, merges):
+        self.rows = worksheet.iter_rows(max_col=MAX_COLUMNS, values_only=True)
+        self.merges = merges
+        self.number = 0
+        self.pending = None
+
+    def peek(self):
+        if self.pending is None:
+            row = next(self.rows, None)
+            if row is None:
+                return None
+            self.pending = list(row)
+        return self.pending
+
+    def take(self):
+        row = self.peek()
+        self.pending = None
+        if row is not None:
+            self.number += 1
+        return row
+
+
 def _read_sheet(archive, worksheet):
     worksheet.reset_dimensions()
     # A private attribute, but the only way to the sheet's XML; without it merges stay empty.
-    with_fills = _MergeFiller(_merged_fills(archive, getattr(worksheet, "_worksheet_path", "")))
-    rows = worksheet.iter_rows(max_col=MAX_COLUMNS, values_only=True)
+    merges = _Merges(_merge_ranges(archive, getattr(worksheet, "_worksheet_path", "")))
+    rows = _Rows(worksheet, merges)
 
-    header_row = None
-    header = {}
-    for row_number, row in enumerate(rows, start=1):
-        row = with_fills(row_number, row)
+    header = None
+    while (row := rows.take()) is not None:
+        row = merges.fill(rows.number, row)
         found = _header_columns(row)
         keys = {column.key for column in found.values()}
         if "name" in keys and len(keys) >= 2:
-            header_row, header = row_number, (row, found)
+            header = row
             break
-        if row_number >= HEADER_SCAN_ROWS:
+        if rows.number >= HEADER_SCAN_ROWS:
             return None
-    if header_row is None:
+    if header is None:
         return None
+    header_row = rows.number
+    labels = [clean_text(v) for v in header]
+    names = list(labels)
 
-    header_cells, found = header
+    # Multi-row headers: under a horizontal merge the lowest header row names the column.
+    bottom = header_row
+    for _level in range(3):
+        spans = merges.spans.get(bottom, [])
+        spans = [(a - 1, b - 1) for a, b in spans if b > a and b - a + 1 < len(COLUMNS)]
+        below = rows.peek()
+        if not spans or below is None:
+            break
+        under = {i for a, b in spans for i in range(a, b + 1)}
+        texts = {i: clean_text(v) for i, v in enumerate(below) if clean_text(v)}
+        if not texts or not set(texts) <= under | _vertical_from(merges, bottom + 1, header_row):
+            break
+        rows.take()
+        bottom = rows.number
+        parents = {(a, b): labels[a] for a, b in spans if a < len(labels)}
+        for index, text in texts.items():
+            if index in under:
+                while len(names) <= index:
+                    names.append("")
+                    labels.append("")
+                parent = next((p for (a, b), p in parents.items() if a <= index <= b), "")
+                names[index] = text
+                labels[index] = f"{parent}/{text}" if parent and parent != text else text
+
     sheet = RosterSheet(
         sheet_name=worksheet.title, header_row=header_row, columns={}, ignored_columns=[]
     )
+    if bottom != header_row:
+        sheet.header_rows = (header_row, bottom)
     used = {}
-    for index, value in enumerate(header_cells):
-        text = clean_text(value)
+    for index, text in enumerate(names):
         if not text:
             continue
-        label = f"{text}（{get_column_letter(index + 1)}）"
-        column = found.get(index)
+        label = f"{labels[index]}（{get_column_letter(index + 1)}）"
+        column = _match_header(text)
         if column is None or column.key in sheet.columns:
             sheet.ignored_columns.append(label)
             continue
@@ -790,48 +1451,102 @@ def _read_sheet(archive, worksheet):
 
     missing = [c.header for c in COLUMNS if c.required and c.key not in sheet.columns]
     if missing:
-        raise RosterFileError(
-            _("Required column missing: %(columns)s. The header row (row %(row)s) has: %(found)s.")
+        raise SheetUnusable(
+            _(
+                "Required column missing on sheet “%(sheet)s”: %(columns)s. The header row (row "
+                "%(row)s) has: %(found)s."
+            )
             % {
+                "sheet": worksheet.title,
                 "columns": "、".join(missing),
                 "row": header_row,
-                "found": "、".join(clean_text(v) for v in header_cells if clean_text(v)),
+                "found": "、".join(t for t in labels if t),
             }
         )
-
-    data_rows = 0
-    for row_number, row in enumerate(rows, start=header_row + 1):
+    group = _sheet_group(worksheet.title) if "group" not in sheet.columns else None
+    layout = _LayoutRows(sheet, used, merges, names)
+    while (row := rows.take()) is not None:
+        row_number = rows.number
         # Merges reaching down from the header (a two-line header) are not data.
-        row = with_fills(row_number, row, min_anchor_row=header_row + 1)
-        texts = [clean_text(v) for v in row]
-        filled = [t for t in texts if t]
-        if not filled:
+        row = merges.fill(row_number, row, min_anchor_row=bottom + 1)
+        reason = layout.reason(row_number, row)
+        if reason == "blank":
             continue
-        if _is_footer(texts):
-            sheet.skipped_rows.append((row_number, filled[0][:40]))
+        if reason:
+            sheet.skipped_rows.append((row_number, reason))
             continue
-        data_rows += 1
-        if data_rows > MAX_ROWS:
-            raise RosterFileError(
-                _(
-                    "The sheet has more than %(limit)s member rows, far more than a roster. "
-                    "Check that the right sheet was saved."
-                )
-                % {"limit": f"{MAX_ROWS:,}".replace(",", "")}
+        if len(sheet.records) >= MAX_ROWS:
+            raise RosterFileError(_too_many_rows_message())
+        record = _read_record(sheet, row_number, row, used)
+        if group is not None and "group" not in record.values:
+            record.values["group"] = group
+        if (record.values.get("name"), record.values.get("company")) in TEMPLATE_EXAMPLES:
+            sheet.skipped_rows.append(
+                (row_number, _("the template's example row (陈某某), not a member"))
             )
-        sheet.records.append(_read_record(sheet, row_number, row, used))
+            sheet.errors = [e for e in sheet.errors if e.row != row_number]
+            sheet.warnings = [e for e in sheet.warnings if e.row != row_number]
+            continue
+        sheet.records.append(record)
     if not sheet.records:
-        raise RosterFileError(
-            _("The sheet has a header row (row %(row)s) but no member rows under it.")
-            % {"row": header_row}
+        raise SheetUnusable(
+            _("The sheet “%(sheet)s” has a header row (row %(row)s) but no member rows under it.")
+            % {"sheet": worksheet.title, "row": header_row}
         )
     return sheet
 
 
-def _is_footer(texts):
-    """合计 132 人, 注：…, 制表：… — lines under the table that are not people."""
-    first = next(t for t in texts if t)
-    return first.replace(" ", "").startswith(FOOTER_WORDS)
+def _vertical_from(merges, row_number, anchor_row):
+    """Indexes of cells in `row_number` covered by a vertical merge from `anchor_row`."""
+    return {c - 1 for c, a in merges.fills.get(row_number, ()) if a <= anchor_row}
+
+
+class _LayoutRows:
+    """Tells member rows from the layout around them (headings, counts, notes, 填报 lines,
+    a repeated header). A row with a name or a role is always a member row."""
+
+    def __init__(self, sheet, used, merges, names):
+        self.merges = merges
+        by_key = {column.key: index for index, column in used.items()}
+        self.name_index = by_key["name"]
+        self.role_index = by_key["role"]
+        first_data = min(i for k, i in by_key.items() if k != "seq")
+        self.leading = set(range(first_data)) | ({by_key["seq"]} if "seq" in by_key else set())
+        self.header_texts = {_header_key(n) for n in names if n}
+        self.header_names = {clean_text(n) for n in names if n}
+
+    def reason(self, row_number, row):
+        """ "blank", the skipped text shown to the user, or "" for a member row."""
+        texts = [clean_text(v) for v in row]
+        filled = [i for i, t in enumerate(texts) if t]
+        if not filled:
+            return "blank"
+        shown = " ".join(texts[i] for i in filled)[:60]
+        name = texts[self.name_index] if self.name_index < len(texts) else ""
+        role = texts[self.role_index] if self.role_index < len(texts) else ""
+        first = texts[filled[0]].replace(" ", "")
+        if not role and (first.startswith(FOOTER_WORDS) or _COUNT_LINE.match(first)):
+            return shown
+        if not name and first.startswith(LAYOUT_WORDS) and filled[0] != self.name_index:
+            return shown  # 填报人：… with 联系电话：… under the role column is still a footer
+        if not name and not role and any(word in shown for word in _SUBTOTAL_WORDS):
+            return shown
+        if not role and len(filled) == 1 and _SECTION_HEADING.search(first):
+            return shown  # 二、常务执委（3人） typed in the 姓名 column
+        if name in self.header_names and role in self.header_names:
+            return shown  # the header repeated (printed lists repeat it on every page)
+        if name or role:
+            return ""
+        if sum(_header_key(texts[i]) in self.header_texts for i in filled) >= 2:
+            return shown
+        span = self.merges.span_of(row_number, filled[0])
+        if span and all(span[0] <= i <= span[1] for i in filled):
+            return shown
+        if all(i in self.leading for i in filled):
+            return shown
+        if first.startswith(LAYOUT_WORDS) or _SECTION_HEADING.search(first):
+            return shown
+        return ""
 
 
 def _read_record(sheet, row_number, row, used):
@@ -841,15 +1556,31 @@ def _read_record(sheet, row_number, row, used):
         if column.key == "seq":
             continue
         value = row[index] if index < len(row) else None
-        if clean_text(value) == "":
+        if value is None or (isinstance(value, str) and not clean_text(value)):
             if column.key == "convener":
                 values["convener"] = False
             continue
+        header = sheet.columns[column.key]
         try:
             parsed = PARSERS[column.key](value)
         except ValueError as error:
-            sheet.errors.append(RosterIssue(row_number, sheet.columns[column.key], str(error)))
-            failed.add(column.key)
+            if column.required or isinstance(error, LostValueError):
+                sheet.errors.append(RosterIssue(row_number, header, str(error)))
+                failed.add(column.key)
+            else:
+                sheet.warnings.append(
+                    RosterIssue(
+                        row_number,
+                        header,
+                        _("%(problem)s Left empty; the rest of the row is imported.")
+                        % {"problem": str(error)},
+                    )
+                )
+            continue
+        if isinstance(parsed, Warned):
+            sheet.warnings.append(RosterIssue(row_number, header, parsed.message))
+            parsed = parsed.value
+        if parsed is None:
             continue
         if column.key.startswith("offices"):
             values["offices"] = values.get("offices", frozenset()) | parsed
@@ -910,6 +1641,139 @@ def write_roster(rows, *, title, note=""):
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()
+
+
+# The template ---------------------------------------------------------------------------
+
+TEMPLATE_COLUMNS = (
+    ("seq", "序号"),
+    ("name", "姓名"),
+    ("gender", "性别"),
+    ("company", "工作单位"),
+    ("position", "单位职务"),
+    ("role", "工商联职务"),
+    ("industry", "所属行业"),
+    ("township", "所在乡镇"),
+    ("mobile", "联系电话"),
+    ("email", "电子邮箱"),
+    ("group", "轮值组"),
+    ("convener", "召集人"),
+    ("offices_npc", "人大代表"),
+    ("offices_cppcc", "政协委员"),
+    ("term", "届别"),
+    ("notes", "备注"),
+)
+TEMPLATE_ROWS = 500
+
+
+def _template_prompts():
+    return {
+        "name": _("Required. The person's name as on their ID card, e.g. 陈某某."),
+        "gender": _("男 or 女."),
+        "company": _("Required. The company's full name."),
+        "role": _("Required. Choose from the list."),
+        "mobile": _("11-digit mobile; one number per cell. Used to recognise the person."),
+        "email": _("Optional."),
+        "group": _("第1组 to 第12组; leave empty for no group."),
+        "convener": _("是 for the group's convener (vice-chairs and vice-presidents only)."),
+        "offices_npc": _("The level of the people's congress, if a deputy."),
+        "offices_cppcc": _("The level of the CPPCC, if a member."),
+        "term": _("The term's number, e.g. 14."),
+    }
+
+
+def write_roster_template(*, example, notes):
+    """The empty roster template (.xlsx bytes): a data sheet and a 说明 sheet.
+
+    The data sheet (active) holds only the header row, with drop-down lists (Excel data
+    validation) for 工商联职务, 轮值组, 召集人, 性别 and the 人大/政协 levels and an input message
+    per column. The 说明 sheet lists each column with `example` (a dict by column key) and
+    `notes` (lines of text); it has no header row, so it is never read as a roster.
+    """
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "执委会成员名册"
+    prompts = _template_prompts()
+    header_fill = PatternFill("solid", fgColor="F2DCDB")
+    levels = ",".join(OFFICE_LEVEL_HEADERS.values())
+    lists = {
+        "role": ",".join(ROLE_HEADERS.values()),
+        "group": ",".join(f"第{n}组" for n in range(1, 13)),
+        "convener": "是,否",
+        "gender": "男,女",
+        "offices_npc": levels,
+        "offices_cppcc": levels,
+    }
+    for index, (key, header) in enumerate(TEMPLATE_COLUMNS, start=1):
+        cell = sheet.cell(row=1, column=index, value=header)
+        cell.font = Font(bold=True)
+        cell.fill = header_fill
+        cell.alignment = Alignment(horizontal="center")
+        letter = get_column_letter(index)
+        area = f"{letter}2:{letter}{TEMPLATE_ROWS + 1}"
+        if key in lists:
+            validation = DataValidation(
+                type="list", formula1=f'"{lists[key]}"', allow_blank=True, errorStyle="warning"
+            )
+            validation.error = _("Choose a value from the list.")
+        elif key in prompts:
+            validation = DataValidation(allow_blank=True)
+        else:
+            validation = None
+        if validation is not None:
+            validation.promptTitle = header
+            validation.prompt = prompts.get(key, _("Choose from the list."))
+            validation.showInputMessage = True
+            validation.showErrorMessage = key in lists
+            sheet.add_data_validation(validation)
+            validation.add(area)
+        if key == "mobile":
+            # Text, so Excel never shows a mobile as 1.38059E+10.
+            sheet.column_dimensions[letter].number_format = "@"
+    widths = {"name": 10, "company": 30, "position": 14, "role": 12, "mobile": 14, "email": 22}
+    widths.update({"group": 10, "notes": 24, "industry": 14, "township": 12})
+    widths.update({"offices_npc": 10, "offices_cppcc": 10})
+    for index, (key, _header) in enumerate(TEMPLATE_COLUMNS, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = widths.get(key, 8)
+    sheet.freeze_panes = "C2"
+    sheet.print_title_rows = "1:1"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+
+    guide = workbook.create_sheet("说明")
+    guide.page_setup.orientation = "landscape"
+    guide.page_setup.fitToWidth = 1
+    guide.page_setup.fitToHeight = 0
+    guide.sheet_properties.pageSetUpPr.fitToPage = True
+    guide.column_dimensions["A"].width = 14
+    guide.column_dimensions["B"].width = 30
+    guide.column_dimensions["C"].width = 60
+    guide.append([_safe_cell_text(line) for line in (notes[0],)])
+    guide["A1"].font = Font(bold=True, size=13)
+    for line in notes[1:]:
+        guide.append([_safe_cell_text(line)])
+        row = guide.max_row
+        guide.merge_cells(start_row=row, start_column=1, end_row=row, end_column=3)
+        guide.cell(row=row, column=1).alignment = Alignment(wrap_text=True, vertical="top")
+        guide.row_dimensions[row].height = 32
+    guide.append([])
+    guide.append([_("Column"), _("Example"), _("How to fill it in")])
+    for cell in guide[guide.max_row]:
+        cell.font = Font(bold=True)
+    for key, header in TEMPLATE_COLUMNS:
+        value = example.get(key, "")
+        row = [header, _safe_cell_text(value) if value != "" else "", prompts.get(key, "")]
+        guide.append(row)
+        guide.cell(row=guide.max_row, column=2).data_type = "s"
+        guide.cell(row=guide.max_row, column=3).alignment = Alignment(wrap_text=True)
+    workbook.active = 0
     output = io.BytesIO()
     workbook.save(output)
     return output.getvalue()

@@ -11,7 +11,14 @@ from django.utils.translation import gettext as _
 
 from activities.models import GroupMembership
 from members.models import FederationRole, Member
-from members.roster import GENDER_HEADERS, ROLE_HEADERS, group_label, offices_label, write_roster
+from members.roster import (
+    GENDER_HEADERS,
+    ROLE_HEADERS,
+    group_label,
+    offices_label,
+    write_roster,
+    write_roster_template,
+)
 
 
 def roster_rows():
@@ -61,6 +68,7 @@ def roster_export_workbook():
 
 
 def roster_template_workbook():
+    """The template: an empty data sheet with drop-downs, the example on its 说明 sheet."""
     example = {
         "seq": 1,
         "name": "陈某某",
@@ -71,19 +79,26 @@ def roster_template_workbook():
         "industry": "电机电器",
         "township": "城阳镇",
         "mobile": "13800000000",
-        "email": "",
         "group": "第1组",
         "convener": "是",
-        "offices": "福安市政协委员;宁德市人大代表",
+        "offices_npc": "宁德市",
+        "offices_cppcc": "福安市",
         "term": 14,
-        "notes": "",
     }
-    note = _(
-        "Row 4 is an example: replace it with real people. Required: 姓名, 工作单位, 工商联职务. "
-        "Roles: 主席, 兼职副主席, 副会长, 常执委, 执委. Groups: 1 to 12 (第3组). Offices: "
-        "福安市政协委员;宁德市人大代表. An empty cell leaves the stored value alone."
-    )
-    return write_roster([example], title=_("Executive committee roster"), note=note)
+    notes = [
+        _("How to fill in the executive committee roster"),
+        _(
+            "Fill in the sheet 执委会成员名册, one person per row from row 2. Required: 姓名, "
+            "工作单位, 工商联职务."
+        ),
+        _(
+            "The lists (工商联职务, 轮值组, 召集人, 性别, 人大代表, 政协委员) offer the accepted "
+            "values; "
+            "an empty cell leaves the stored value alone."
+        ),
+        _("This sheet is never imported. The example below shows one filled-in row."),
+    ]
+    return write_roster_template(example=example, notes=notes)
 
 
 def export_filename(prefix, day=None):

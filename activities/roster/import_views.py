@@ -1,11 +1,15 @@
 """Roster import (upload → preview → confirm), export and template download. Staff only.
 
-The uploaded workbook is kept on the server under a random token held in the session; the
-confirmation re-reads it and re-plans, and writes only if the plan is the one the user saw
-(its fingerprint was in the confirmation form). Nothing from the client is trusted as a plan.
+The uploaded workbook is kept on the server under a random token held in the session, with
+the rows read from it (parsed once, at upload: the preview and the confirmation reuse them
+after checking the file's SHA-256). The confirmation re-plans against the database and writes
+only if the plan is the one the user saw (its fingerprint was in the confirmation form).
+Nothing from the client is trusted as a plan.
 """
 
+import hashlib
 import io
+import json
 import os
 import re
 import secrets
@@ -31,9 +35,9 @@ from activities.roster.export import (
     roster_export_workbook,
     roster_template_workbook,
 )
-from activities.roster.planner import plan_file, roster_apply
+from activities.roster.planner import plan_import, roster_apply
 from members.permissions import StaffRequiredMixin
-from members.roster import MAX_FILE_SIZE, RosterFileError, read_roster
+from members.roster import MAX_FILE_SIZE, RosterBook, RosterFileError, read_roster
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SESSION_KEY = "roster_import"
@@ -56,11 +60,12 @@ def _upload_path(token):
     return upload_dir() / f"{token}.xlsx"
 
 
-def save_upload(data):
-    """Keep an uploaded workbook under a fresh random token; forget day-old ones."""
+def save_upload(data, book=None):
+    """Keep an uploaded workbook (and the RosterBook read from it) under a fresh random
+    token; forget day-old ones."""
     directory = upload_dir()
     cutoff = time.time() - UPLOAD_MAX_AGE
-    for old in directory.glob("*.xlsx"):
+    for old in [*directory.glob("*.xlsx"), *directory.glob("*.json")]:
         try:
             if old.stat().st_mtime < cutoff:
                 old.unlink()
@@ -70,7 +75,27 @@ def save_upload(data):
     descriptor = os.open(directory / f"{token}.xlsx", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(descriptor, "wb") as handle:
         handle.write(data)
+    if book is not None:
+        descriptor = os.open(
+            directory / f"{token}.json", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600
+        )
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            json.dump(book.to_data(), handle, ensure_ascii=False)
     return token
+
+
+def load_book(token, data):
+    """The RosterBook parsed at upload, if it was parsed from exactly these bytes; else the
+    file is read again (RosterFileError as from read_roster)."""
+    path = _upload_path(token)
+    if path is not None:
+        try:
+            stored = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+            if stored.get("sha256") == hashlib.sha256(data).hexdigest():
+                return RosterBook.from_data(stored)
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+    return read_roster(data)
 
 
 def load_upload(token):
@@ -87,13 +112,17 @@ def discard_upload(token):
     path = _upload_path(token)
     if path is not None:
         path.unlink(missing_ok=True)
+        path.with_suffix(".json").unlink(missing_ok=True)
 
 
 class RosterUploadForm(forms.Form):
     file = forms.FileField(
         label=gettext_lazy("Roster workbook (.xlsx)"),
         error_messages={"empty": gettext_lazy("The file is empty.")},
-        help_text=gettext_lazy("Up to 5 MB and 10000 rows; the first sheet with a header row."),
+        help_text=gettext_lazy(
+            "Up to 5 MB and 10000 rows. Visible sheets with a header row are read, the active "
+            "one first; hidden sheets never."
+        ),
         widget=forms.ClearableFileInput(
             attrs={
                 "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -121,7 +150,7 @@ class RosterUploadForm(forms.Form):
         upload.seek(0)
         data = upload.read(MAX_FILE_SIZE + 1)
         try:
-            read_roster(data)
+            self.cleaned_data["book"] = read_roster(data)
         except RosterFileError as error:
             raise ValidationError(error.message) from None
         self.cleaned_data["data"] = data
@@ -137,7 +166,7 @@ class RosterImportView(StaffRequiredMixin, FormView):
         if previous:
             discard_upload(previous.get("token"))
         self.request.session[SESSION_KEY] = {
-            "token": save_upload(form.cleaned_data["data"]),
+            "token": save_upload(form.cleaned_data["data"], form.cleaned_data["book"]),
             "filename": os.path.basename(form.cleaned_data["file"].name)[:200],
             "archive_missing": form.cleaned_data["archive_missing"],
         }
@@ -160,7 +189,8 @@ class RosterImportPreviewView(StaffRequiredMixin, TemplateView):
         return redirect("roster:roster_import")
 
     def _plan(self, pending, data):
-        return plan_file(io.BytesIO(data), archive_missing=bool(pending.get("archive_missing")))
+        book = load_book(pending.get("token"), data)
+        return plan_import(book, archive_missing=bool(pending.get("archive_missing")))
 
     def get(self, request, *args, **kwargs):
         pending, data = self.pending()

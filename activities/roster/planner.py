@@ -96,6 +96,12 @@ class RowPlan:
     convener: bool = False
     restore: bool = False
     changes: list = field(default_factory=list)
+    sheet: str = ""  # set when the workbook had several roster sheets
+
+    @property
+    def place(self):
+        """The row as the user finds it: 5, or 第2组·5 when several sheets were read."""
+        return f"{self.sheet}·{self.row}" if self.sheet else str(self.row)
 
     @property
     def matched_by_label(self):
@@ -136,6 +142,23 @@ class ImportPlan:
         return not self.errors
 
     @property
+    def warnings(self):
+        """Values left out of an otherwise imported row (RosterIssue), in row order."""
+        return list(getattr(self.sheet, "warnings", []))
+
+    @property
+    def sheets_read(self):
+        return list(getattr(self.sheet, "sheets", [self.sheet]))
+
+    @property
+    def sheets_left(self):
+        return list(getattr(self.sheet, "sheets_left", []))
+
+    @property
+    def notices(self):
+        return list(getattr(self.sheet, "notices", []))
+
+    @property
     def created(self):
         return [r for r in self.rows if r.action == "create"]
 
@@ -155,14 +178,14 @@ class ImportPlan:
         """A digest of everything the plan would do, to check a confirmation is for it."""
         data = {
             "rows": [
-                [r.row, r.action, r.member.pk if r.member else None]
+                [r.place, r.action, r.member.pk if r.member else None]
                 + [[c.field, c.old, c.new] for c in r.changes]
                 + [r.summary if r.action == "create" else ""]
                 for r in self.rows
             ],
             "groups": [[g.number, g.name] for g in self.new_groups],
             "archive": [m.pk for m in self.to_archive],
-            "errors": [[e.row, e.column, e.message] for e in self.errors],
+            "errors": [[e.sheet, e.row, e.column, e.message] for e in self.errors],
         }
         encoded = json.dumps(data, ensure_ascii=False, sort_keys=True, default=str)
         return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
@@ -239,14 +262,21 @@ class _Planner:
         self.groups = {g.number: g for g in RotationGroup.objects.all()}
         self.new_groups = {}
 
-    def error(self, row, key, message):
-        self.errors.append(RosterIssue(row, self.sheet.columns.get(key, ""), message))
+    def _sheets(self):
+        return getattr(self.sheet, "sheets", [self.sheet])
+
+    def error(self, record, key, message):
+        self.errors.append(
+            RosterIssue(record.row, self.sheet.columns.get(key, ""), message, sheet=record.sheet)
+        )
 
     def plan(self, *, archive_missing):
         records = [r for r in self.sheet.records if r.values.get("name")]
         self._check_duplicates(records)
         matches = self._match(records)
-        rows = [self._plan_row(record, *matches.get(record.row, (None, ""))) for record in records]
+        rows = [
+            self._plan_row(record, *matches.get(record.place, (None, ""))) for record in records
+        ]
         claimed = {m.pk for m, _how in matches.values()}
         to_archive = []
         if archive_missing:
@@ -254,7 +284,8 @@ class _Planner:
                 (m for m in self.members if m.archived_at is None and m.pk not in claimed),
                 key=lambda m: (m.stroke_key, m.pk),
             )
-        self.errors.sort(key=lambda e: (e.row or 0, e.column))
+        order = {name: i for i, name in enumerate(s.sheet_name for s in self._sheets())}
+        self.errors.sort(key=lambda e: (order.get(e.sheet, 0), e.row or 0, e.column))
         return ImportPlan(
             sheet=self.sheet,
             rows=rows,
@@ -273,7 +304,7 @@ class _Planner:
             person = (values["name"], values.get("company", ""))
             if mobile and mobile in seen_mobile:
                 self.error(
-                    record.row,
+                    record,
                     "mobile",
                     _(
                         "The mobile %(mobile)s is already on row %(other)s; each person appears "
@@ -285,7 +316,7 @@ class _Planner:
                 for other_row, other_mobile in seen_person[person]:
                     if not mobile or not other_mobile:
                         self.error(
-                            record.row,
+                            record,
                             "name",
                             _(
                                 "%(name)s of %(company)s is already on row %(other)s; each person "
@@ -299,8 +330,8 @@ class _Planner:
                         )
                         break
             if mobile:
-                seen_mobile.setdefault(mobile, record.row)
-            seen_person[person].append((record.row, mobile))
+                seen_mobile.setdefault(mobile, record.place)
+            seen_person[person].append((record.place, mobile))
 
     def _match(self, records):
         """{row: (member, how)}: by mobile first, then by name and company."""
@@ -309,10 +340,10 @@ class _Planner:
         for record in records:
             member = self.by_mobile.get(record.values.get("mobile", ""))
             if member is not None and member.pk not in claimed:
-                matches[record.row] = (member, "mobile")
+                matches[record.place] = (member, "mobile")
                 claimed.add(member.pk)
         for record in records:
-            if record.row in matches:
+            if record.place in matches:
                 continue
             values = record.values
             person = (values["name"], values.get("company", ""))
@@ -320,11 +351,11 @@ class _Planner:
             active = [m for m in candidates if m.archived_at is None]
             candidates = active or candidates
             if len(candidates) == 1:
-                matches[record.row] = (candidates[0], "name_company")
+                matches[record.place] = (candidates[0], "name_company")
                 claimed.add(candidates[0].pk)
             elif len(candidates) > 1:
                 self.error(
-                    record.row,
+                    record,
                     "name",
                     _(
                         "%(count)s members are named %(name)s at %(company)s; add the mobile "
@@ -352,7 +383,7 @@ class _Planner:
             found += [n for n, name in self.new_groups.items() if name == wanted]
             if len(found) != 1:
                 self.error(
-                    record.row,
+                    record,
                     "group",
                     _("There is no group named “%(name)s”; write its number, e.g. 第3组.")
                     % {"name": ref.name},
@@ -362,7 +393,7 @@ class _Planner:
         group = self.groups.get(number)
         if group is not None and group.archived_at is not None:
             self.error(
-                record.row,
+                record,
                 "group",
                 _("Group %(number)s is archived; restore it first or choose another group.")
                 % {"number": number},
@@ -378,6 +409,7 @@ class _Planner:
         values = record.values
         plan = RowPlan(
             row=record.row,
+            sheet=record.sheet,
             action="create" if member is None else "update",
             name=values["name"],
             company=values.get("company", ""),
@@ -410,7 +442,7 @@ class _Planner:
             is_convener = bool(current and current.is_convener)
         if is_convener and role not in FederationRole.convener_roles():
             self.error(
-                record.row,
+                record,
                 "convener" if convener else "role",
                 _(
                     "Only part-time vice-chairs and vice-presidents can convene a group; "
@@ -419,10 +451,13 @@ class _Planner:
                 % {"name": plan.name, "role": _role_label(role)},
             )
         group_failed = any(
-            e.row == record.row and e.column == self.sheet.columns.get("group") for e in self.errors
+            e.row == record.row
+            and e.sheet == record.sheet
+            and e.column == self.sheet.columns.get("group")
+            for e in self.errors
         )
         if convener and group_after is None and not group_failed:
-            self.error(record.row, "convener", _("A convener must belong to a group."))
+            self.error(record, "convener", _("A convener must belong to a group."))
 
         if member is not None and not plan.changes:
             plan.action = "unchanged"
@@ -553,21 +588,30 @@ def roster_apply(*, plan, by):
 
 def plan_report_lines(plan):
     """The preview as plain lines, for the command line."""
+    lines = []
+    for sheet in plan.sheets_read:
+        lines.append(
+            _("Sheet “%(sheet)s” read, header on row %(row)s, %(count)s member rows.")
+            % {"sheet": sheet.sheet_name, "row": sheet.header_row, "count": len(sheet.records)}
+        )
+    for name, reason in plan.sheets_left:
+        lines.append(
+            _("Sheet “%(sheet)s” left out: %(reason)s.") % {"sheet": name, "reason": reason}
+        )
+    for notice in plan.notices:
+        lines.append(notice)
     sheet = plan.sheet
-    lines = [
-        _("Sheet “%(sheet)s”, header on row %(row)s.")
-        % {"sheet": sheet.sheet_name, "row": sheet.header_row}
-    ]
     if sheet.ignored_columns:
         lines.append(
-            _("Ignored columns: %(columns)s") % {"columns": "、".join(sheet.ignored_columns)}
+            _("Columns not imported: %(columns)s") % {"columns": "、".join(sheet.ignored_columns)}
         )
     for row, text in sheet.skipped_rows:
         lines.append(_("Row %(row)s skipped (not a member): %(text)s") % {"row": row, "text": text})
     lines.append(
         _(
             "%(created)s to create, %(updated)s to update, %(unchanged)s unchanged, "
-            "%(archived)s to archive, %(groups)s groups to create, %(errors)s errors."
+            "%(archived)s to archive, %(groups)s groups to create, %(errors)s errors, "
+            "%(warnings)s warnings."
         )
         % {
             "created": len(plan.created),
@@ -576,6 +620,7 @@ def plan_report_lines(plan):
             "archived": len(plan.to_archive),
             "groups": len(plan.new_groups),
             "errors": len(plan.errors),
+            "warnings": len(plan.warnings),
         }
     )
     for group in plan.new_groups:
@@ -583,27 +628,37 @@ def plan_report_lines(plan):
     for row in plan.created:
         lines.append(
             _("Row %(row)s: create %(name)s (%(summary)s)")
-            % {"row": row.row, "name": row.name, "summary": row.summary}
+            % {"row": row.place, "name": row.name, "summary": row.summary}
         )
     for row in plan.updated:
         lines.append(
             _("Row %(row)s: update %(name)s (matched by %(how)s)")
-            % {"row": row.row, "name": row.name, "how": row.matched_by_label}
+            % {"row": row.place, "name": row.name, "how": row.matched_by_label}
         )
         for change in row.changes:
             lines.append(f"    {change.label}: {change.old} → {change.new}")
     for member in plan.to_archive:
         lines.append(_("Archive %(name)s (not in the file)") % {"name": member.name})
+    for issue in plan.warnings:
+        lines.append(warning_line(issue))
     for issue in plan.errors:
         lines.append(error_line(issue))
     return lines
+
+
+def warning_line(issue):
+    return _("Warning on row %(row)s, column %(column)s: %(message)s") % {
+        "row": issue.place,
+        "column": issue.column,
+        "message": issue.message,
+    }
 
 
 def error_line(issue):
     if issue.row is None:
         return _("Error: %(message)s") % {"message": issue.message}
     return _("Error on row %(row)s, column %(column)s: %(message)s") % {
-        "row": issue.row,
+        "row": issue.place,
         "column": issue.column,
         "message": issue.message,
     }

@@ -10,7 +10,9 @@ from openpyxl import Workbook
 from members.models import FederationRole, Gender, PublicOffice
 from members.roster import (
     GroupRef,
+    LostValueError,
     RosterFileError,
+    Warned,
     parse_group,
     parse_mobile,
     parse_offices,
@@ -189,7 +191,7 @@ def test_messy_workbook_is_read_as_the_office_means_it():
     assert sheet.header_row == 3
     assert sheet.errors == []
     assert sheet.ignored_columns == ["籍贯（F）"]
-    assert sheet.skipped_rows == [(13, "合计"), (14, "制表：会员部")]
+    assert sheet.skipped_rows == [(13, "合计 7人"), (14, "制表：会员部")]
     by_row = {r.row: r.values for r in sheet.records}
     assert sorted(by_row) == [4, 5, 6, 8, 9, 10, 11]
 
@@ -321,16 +323,38 @@ def test_offices_without_a_clear_level_are_errors(written):
         ("139-0000-0001", "13900000001"),
         ("+86 139 0000 0001", "13900000001"),
         ("１３９００００００01", "13900000001"),
+        ("13900000001.0", "13900000001"),
+        ("86-13900000001", "13900000001"),
+        ("0086 139 0000 0001", "13900000001"),
+        ("手机：13900000001", "13900000001"),
+        ("Tel: 139 0000 0001", "13900000001"),
+        ("  139\u30000000\u30000001 ", "13900000001"),
     ],
 )
 def test_phones_as_numbers_or_text(written, expected):
     assert parse_mobile(written) == expected
 
 
-@pytest.mark.parametrize("written", ["1234", "0593-6123456", "1.39E+10", "13900000001/13900000002"])
-def test_bad_phones_are_errors(written):
-    with pytest.raises(ValueError):
-        parse_mobile(written)
+def test_a_mobile_that_lost_digits_is_an_error():
+    with pytest.raises(LostValueError):
+        parse_mobile("1.39E+10")
+
+
+@pytest.mark.parametrize(
+    ("written", "kept", "said"),
+    [
+        ("1234", None, "1234"),
+        ("0593-6123456", None, "0593-6123456"),
+        ("13900000001/13900000002", None, "13900000002"),
+        ("13900000001/0593-6123456", "13900000001", "0593-6123456"),
+        ("手机:13900000001 电话:0593-6123456", "13900000001", "0593-6123456"),
+    ],
+)
+def test_unusable_phones_are_warnings_that_keep_the_one_mobile(written, kept, said):
+    parsed = parse_mobile(written)
+    assert isinstance(parsed, Warned)
+    assert parsed.value == kept
+    assert said in parsed.message
 
 
 @pytest.mark.parametrize(
@@ -366,17 +390,20 @@ def test_row_errors_name_row_column_and_reason():
     ]
     sheet = read_roster(workbook_bytes(rows, headers))
     located = [(e.row, e.column) for e in sheet.errors]
-    assert located == [
-        (2, "工商联职务"),
+    # Required columns block the import; an unusable optional value is left out with a warning.
+    assert located == [(2, "工商联职务"), (6, "姓名"), (7, "工商联职务")]
+    assert [(e.row, e.column) for e in sheet.warnings] == [
         (3, "联系电话"),
         (4, "轮值组"),
         (5, "人大代表/政协委员"),
-        (6, "姓名"),
-        (7, "工商联职务"),
         (8, "召集人"),
     ]
-    assert all(e.message for e in sheet.errors)
+    assert all(e.message for e in sheet.errors + sheet.warnings)
     assert "理事" in sheet.errors[0].message
+    assert "第13组" in sheet.warnings[1].message
+    by_row = {r.row: r.values for r in sheet.records}
+    assert "mobile" not in by_row[3] and "group" not in by_row[4]
+    assert by_row[3]["name"] == "乙"
 
 
 def test_header_variants_with_brackets_stars_and_line_breaks():
@@ -390,6 +417,7 @@ def test_header_variants_with_brackets_stars_and_line_breaks():
 
 
 def test_a_later_sheet_is_used_when_the_first_has_no_roster():
+    """The sheet without a header is named as left out."""
     wb = Workbook()
     wb.active.title = "说明"
     wb.active["A1"] = "填表说明：每人一行"
@@ -399,6 +427,7 @@ def test_a_later_sheet_is_used_when_the_first_has_no_roster():
     sheet = read_roster(save(wb))
     assert sheet.sheet_name == "名册"
     assert len(sheet.records) == 1
+    assert [name for name, _reason in sheet.sheets_left] == ["说明"]
 
 
 def test_the_declared_sheet_size_is_not_trusted():

@@ -47,7 +47,7 @@ def test_import_writes_and_records_the_user(roster_file, staff_user):
 
 def test_errors_exit_non_zero_and_write_nothing(tmp_path):
     path = tmp_path / "bad.xlsx"
-    path.write_bytes(workbook_bytes([person(1), person(2, 轮值组="第13组")]))
+    path.write_bytes(workbook_bytes([person(1), person(2, 工商联职务="理事")]))
     with pytest.raises(CommandError) as raised:
         _run(path)
     assert raised.value.returncode == 1

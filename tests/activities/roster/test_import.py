@@ -5,13 +5,14 @@ from collections import Counter
 
 import pytest
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 import activities.roster.planner as roster_import
 from activities.models import GroupMembership, RotationGroup
 from activities.roster.export import roster_export_workbook, roster_template_workbook
 from activities.roster.planner import RosterPlanError, plan_file, roster_apply
 from members.models import FederationRole, Member, PublicOffice
-from members.roster import EXPORT_COLUMNS
+from members.roster import EXPORT_COLUMNS, RosterFileError
 from tests.activities.roster.conftest import table_counts
 from tests.factories import (
     MemberFactory,
@@ -19,7 +20,7 @@ from tests.factories import (
     PublicOfficeFactory,
     RotationGroupFactory,
 )
-from tests.members.roster_workbooks import person, seed_roster_bytes, workbook_bytes
+from tests.members.roster_workbooks import person, save, seed_roster_bytes, workbook_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -318,12 +319,55 @@ def test_export_layout_and_text_cells(group1):
     assert rows[3][headers.index("轮值组")] == "第1组（电机电器组）"
 
 
-def test_the_template_has_the_headers_and_one_example_row():
-    plan = plan_file(roster_template_workbook())
+def test_the_template_is_empty_with_its_example_on_a_guide_sheet():
+    data = roster_template_workbook()
+    workbook = load_workbook(io.BytesIO(data))
+    assert workbook.sheetnames == ["执委会成员名册", "说明"]
+    assert workbook.active.title == "执委会成员名册"
+    sheet = workbook["执委会成员名册"]
+    headers = [c.value for c in sheet[1]]
+    assert headers[:6] == ["序号", "姓名", "性别", "工作单位", "单位职务", "工商联职务"]
+    assert sheet.max_row == 1 or all(c.value is None for c in sheet[2])
+    guide_text = " ".join(str(c.value) for row in workbook["说明"].iter_rows() for c in row)
+    assert "陈某某" in guide_text
+    # An empty template is refused for having no member rows, never imported.
+    with pytest.raises(RosterFileError, match="没有成员行"):
+        plan_file(data)
+
+
+def test_the_template_offers_drop_downs_and_input_messages():
+    sheet = load_workbook(io.BytesIO(roster_template_workbook()))["执委会成员名册"]
+    headers = {c.value: c.column_letter for c in sheet[1]}
+    lists = {}
+    prompts = {}
+    for validation in sheet.data_validations.dataValidation:
+        for letter in {get_column_letter(r.min_col) for r in validation.sqref.ranges}:
+            prompts[letter] = validation.prompt
+            if validation.type == "list":
+                lists[letter] = validation.formula1.strip('"').split(",")
+    assert lists[headers["工商联职务"]] == ["主席", "兼职副主席", "副会长", "常执委", "执委"]
+    assert lists[headers["轮值组"]][0] == "第1组" and len(lists[headers["轮值组"]]) == 12
+    assert lists[headers["召集人"]] == ["是", "否"]
+    assert lists[headers["性别"]] == ["男", "女"]
+    assert "福安市" in lists[headers["人大代表"]] and "宁德市" in lists[headers["政协委员"]]
+    assert all(prompts.get(headers[h]) for h in ("姓名", "工作单位", "联系电话", "轮值组"))
+
+
+def test_a_filled_in_template_imports_and_the_old_example_row_is_skipped():
+    workbook = load_workbook(io.BytesIO(roster_template_workbook()))
+    sheet = workbook["执委会成员名册"]
+    headers = [c.value for c in sheet[1]]
+    old_example = {"姓名": "陈某某", "工作单位": "福安市示例电机有限公司", "工商联职务": "副会长"}
+    real = {"姓名": "林晓峰", "工作单位": "福安市晓峰电机有限公司", "工商联职务": "副会长"}
+    real |= {"轮值组": "第1组", "召集人": "是", "政协委员": "福安市"}
+    for row in (old_example | {"召集人": "是", "轮值组": "第1组"}, real):
+        sheet.append([row.get(h) for h in headers])
+    plan = plan_file(save(workbook))
     assert plan.errors == []
-    assert plan.sheet.ignored_columns == []
-    assert len(plan.created) == 1
-    assert [(g.number) for g in plan.new_groups] == [1]
+    assert [r.name for r in plan.created] == ["林晓峰"]
+    assert plan.sheet.skipped_rows[0][0] == 2
+    assert "陈某某" in plan.sheet.skipped_rows[0][1]
+    assert plan.created[0].offices == {(PublicOffice.Kind.CPPCC, PublicOffice.Level.COUNTY)}
 
 
 @pytest.mark.parametrize("size", [20, 80])

@@ -63,7 +63,11 @@ def test_upload_preview_confirm(staff_client, staff_user, settings):
     response = _upload(staff_client, seed_roster_bytes(12))
     assert response.status_code == 302 and response.url == PREVIEW
     assert Member.objects.count() == 1  # nothing written by the upload
-    assert len(os.listdir(settings.ROSTER_UPLOAD_DIR)) == 1
+    # The workbook and the rows read from it (parsed once, reused by preview and confirm).
+    assert sorted(p.rsplit(".", 1)[1] for p in os.listdir(settings.ROSTER_UPLOAD_DIR)) == [
+        "json",
+        "xlsx",
+    ]
 
     response = staff_client.get(PREVIEW)
     plan = response.context["plan"]
@@ -112,13 +116,13 @@ def test_a_forged_fingerprint_writes_nothing(staff_client):
 
 
 def test_a_roster_with_errors_shows_them_and_cannot_be_confirmed(staff_client):
-    rows = [person(1), person(2, 工商联职务="理事"), person(3, 联系电话="12345")]
+    rows = [person(1), person(2, 工商联职务="理事"), person(3, 联系电话="1.39E+10")]
     _upload(staff_client, workbook_bytes(rows))
     response = staff_client.get(PREVIEW)
     plan = response.context["plan"]
     page = response.content.decode()
     assert [(e.row, e.column) for e in plan.errors] == [(3, "工商联职务"), (4, "联系电话")]
-    assert "理事" in page and "12345" in page
+    assert "理事" in page and "1.39E+10" in page
     assert 'id="roster-confirm"' not in page
     before = table_counts()
     staff_client.post(PREVIEW, {"confirm": "1", "fingerprint": plan.fingerprint()})
@@ -173,9 +177,11 @@ def test_export_is_an_xlsx_attachment_with_the_roster(staff_client):
 def test_template_downloads(staff_client):
     response = staff_client.get(TEMPLATE)
     assert response["Content-Type"] == XLSX
-    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
-    assert sheet.cell(row=3, column=2).value == "姓名"
-    assert sheet.max_row == 4
+    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    sheet = workbook.active
+    assert sheet.cell(row=1, column=2).value == "姓名"
+    assert sheet.max_row == 1
+    assert workbook.sheetnames[1] == "说明"
 
 
 @pytest.mark.parametrize("size", [10, 40])
@@ -187,3 +193,105 @@ def test_preview_query_budget(staff_client, size, django_assert_max_num_queries)
     _upload(staff_client, workbook_bytes([person(n) for n in range(1, size + 1)]))
     with django_assert_max_num_queries(12):
         assert staff_client.get(PREVIEW).status_code == 200
+
+
+def test_the_file_is_parsed_once_per_upload(staff_client, monkeypatch):
+    import activities.roster.import_views as views
+    import members.roster
+
+    calls = []
+    real = members.roster.read_roster
+
+    def counting(source):
+        calls.append(1)
+        return real(source)
+
+    monkeypatch.setattr(views, "read_roster", counting)
+    _upload(staff_client, workbook_bytes([person(1), person(2)]))
+    plan = staff_client.get(PREVIEW).context["plan"]
+    staff_client.get(PREVIEW)
+    staff_client.post(PREVIEW, {"confirm": "1", "fingerprint": plan.fingerprint()})
+    assert Member.objects.count() == 2
+    assert len(calls) == 1
+
+
+def test_rows_parsed_from_another_file_are_not_trusted(staff_client, settings):
+    """The stored rows are used only with the file whose SHA-256 they carry."""
+    _upload(staff_client, workbook_bytes([person(1)]))
+    token = staff_client.session["roster_import"]["token"]
+    folder = settings.ROSTER_UPLOAD_DIR
+    with open(os.path.join(folder, f"{token}.xlsx"), "wb") as handle:
+        handle.write(workbook_bytes([person(1), person(2), person(3)]))
+    plan = staff_client.get(PREVIEW).context["plan"]
+    assert len(plan.created) == 3
+
+
+def test_a_long_e_mail_is_a_warning_in_the_preview_not_a_500_on_confirm(staff_client):
+    email = "x" * 260 + "@example.com"
+    headers = ["姓名", "工作单位", "工商联职务", "联系电话", "电子邮箱"]
+    _upload(staff_client, workbook_bytes([person(1, 电子邮箱=email)], headers))
+    response = staff_client.get(PREVIEW)
+    plan = response.context["plan"]
+    assert plan.errors == []
+    assert [(w.row, w.column) for w in plan.warnings] == [(2, "电子邮箱")]
+    assert "272" in response.content.decode()
+    confirmed = staff_client.post(PREVIEW, {"confirm": "1", "fingerprint": plan.fingerprint()})
+    assert confirmed.status_code == 302
+    assert Member.objects.get().email == ""
+
+
+@pytest.mark.parametrize(
+    ("column", "field", "length", "blocks"),
+    [
+        ("工作单位", "company", 201, True),
+        ("姓名", "name", 51, True),
+        ("单位职务", "position", 101, False),
+        ("所属行业", "industry", 101, False),
+        ("所在乡镇", "township", 101, False),
+    ],
+)
+def test_every_database_length_limit_is_checked_in_the_preview(
+    staff_client, column, field, length, blocks
+):
+    """Required columns block with an error; optional ones warn and are left empty."""
+    before = table_counts()
+    headers = ["姓名", "工作单位", "单位职务", "工商联职务", "所属行业", "所在乡镇"]
+    _upload(staff_client, workbook_bytes([person(1, **{column: "长" * length})], headers))
+    plan = staff_client.get(PREVIEW).context["plan"]
+    assert [(i.row, i.column) for i in plan.errors + plan.warnings] == [(2, column)]
+    assert plan.ok is not blocks
+    response = staff_client.post(PREVIEW, {"confirm": "1", "fingerprint": plan.fingerprint()})
+    assert response.status_code == 302
+    if blocks:
+        assert table_counts() == before
+    else:
+        assert getattr(Member.objects.get(), field) == ""
+
+
+def test_group_sheets_are_all_read_and_named_in_the_preview(staff_client):
+    from openpyxl import Workbook
+
+    from tests.members.roster_workbooks import save
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    for title, name in (("第1组", "甲"), ("第2组", "乙")):
+        ws = wb.create_sheet(title)
+        ws.append(["姓名", "工作单位", "工商联职务"])
+        ws.append([name, f"{name}公司", "执委"])
+    old = wb.create_sheet("上届名单")
+    old.append(["姓名", "工作单位", "工商联职务"])
+    old.append(["丙", "丙公司", "执委"])
+    old.sheet_state = "hidden"
+    _upload(staff_client, save(wb))
+    response = staff_client.get(PREVIEW)
+    page = response.content.decode()
+    assert "第1组" in page and "第2组" in page and "上届名单" in page
+    plan = response.context["plan"]
+    assert [(r.place, r.name, r.group_number) for r in plan.created] == [
+        ("第1组·2", "甲", 1),
+        ("第2组·2", "乙", 2),
+    ]
+    staff_client.post(PREVIEW, {"confirm": "1", "fingerprint": plan.fingerprint()})
+    assert sorted(Member.objects.values_list("name", flat=True)) == ["乙", "甲"]
+    assert GroupMembership.objects.current().count() == 2
