@@ -19,6 +19,13 @@ class NeverEchoedInput(forms.TextInput):
 
 
 class _PhoneForm(forms.Form):
+    # Both forms share one page: distinct ids keep each label on its own field.
+    id_prefix = ""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", f"{self.id_prefix}_%s")
+        super().__init__(*args, **kwargs)
+
     def clean_name(self):
         name = normalize_name(self.cleaned_data["name"])
         if not name:
@@ -27,6 +34,7 @@ class _PhoneForm(forms.Form):
 
 
 class MemberCheckInForm(_PhoneForm):
+    id_prefix = "member"
     name = forms.CharField(
         label=_("Name"),
         max_length=50,
@@ -50,6 +58,7 @@ class MemberCheckInForm(_PhoneForm):
 
 
 class GuestCheckInForm(_PhoneForm):
+    id_prefix = "guest"
     name = forms.CharField(
         label=_("Name"),
         max_length=50,
