@@ -26,11 +26,15 @@ _DECOY_NAME = "\u0000no-member\u0000"
 
 def open_session(token, *, now=None):
     """The CheckInSession behind `token` if it is open now, else None — the same None for a
-    closed, expired, not yet open or unknown token. One query either way."""
+    closed, expired, not yet open or unknown token, or an activity since cancelled or
+    archived. One query either way."""
     if not token or len(token) > 64:
         return None
     session = CheckInSession.objects.select_related("activity").filter(token=token).first()
     if session is None or not session.is_open(now or timezone.now()):
+        return None
+    activity = session.activity
+    if activity.archived_at is not None or activity.status == activity.Status.CANCELLED:
         return None
     return session
 

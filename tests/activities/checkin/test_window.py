@@ -103,3 +103,11 @@ def test_tokens_are_long_and_random(group1, staff_user):
     }
     assert len(tokens) == 5
     assert all(len(token) >= 22 for token in tokens)
+
+
+@pytest.mark.django_db
+def test_a_cancelled_activity_takes_no_check_ins(event, client):
+    activity = event["activity"]
+    Activity.objects.filter(pk=activity.pk).update(status="cancelled", cancel_reason="台风")
+    url = reverse("checkin:checkin_public", args=[event["session"].token])
+    assert client.get(url).status_code == 404
