@@ -6,6 +6,7 @@ from activities.models import (
     Activity,
     ActivityCounter,
     Attendance,
+    CheckInLog,
     GroupMembership,
     LeaderPresence,
     Outcome,
@@ -126,6 +127,27 @@ class PublicityAdmin(HistoryKeepingAdmin):
 class ActivityCounterAdmin(admin.ModelAdmin):
     list_display = ["last_number"]
     search_fields = ["last_number"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CheckInLog)
+class CheckInLogAdmin(admin.ModelAdmin):
+    """The check-in log (issue 17), read-only: kept beside the access log, joined on address
+    and time."""
+
+    list_display = ["at", "address", "outcome", "kind", "activity", "checkin"]
+    list_filter = ["outcome", "kind"]
+    search_fields = ["address", "activity__title"]
+    date_hierarchy = "at"
+    list_select_related = ["activity", "checkin"]
 
     def has_add_permission(self, request):
         return False

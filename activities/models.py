@@ -557,3 +557,162 @@ class ReminderLog(models.Model):
 
     def __str__(self):
         return f"{self.kind}:{self.key}"
+
+
+# --- QR self check-in (activities/checkin/) ------------------------------------------------
+
+
+class CheckInSession(models.Model):
+    """An activity's check-in: the secret link behind the QR code and the window it is open.
+
+    The link works only while `closed_at` is empty and now lies in [opens_at, closes_at).
+    """
+
+    activity = models.OneToOneField(
+        Activity,
+        on_delete=models.PROTECT,
+        related_name="checkin_session",
+        verbose_name=_("activity"),
+    )
+    token = models.CharField(max_length=64, unique=True, editable=False)
+    opens_at = models.DateTimeField(_("opens at"))
+    closes_at = models.DateTimeField(_("closes at"))
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("opened by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("check-in")
+        verbose_name_plural = _("check-ins")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes_at__gt=models.F("opens_at")),
+                name="checkin_session_closes_after_it_opens",
+                violation_error_message=_("Check-in must close after it opens."),
+            )
+        ]
+
+    def __str__(self):
+        return str(self.activity)
+
+    def is_open(self, now=None):
+        now = now or timezone.now()
+        return self.closed_at is None and self.opens_at <= now < self.closes_at
+
+
+class CheckInQuerySet(models.QuerySet):
+    def members(self):
+        return self.filter(kind=CheckIn.Kind.MEMBER)
+
+    def guests(self):
+        return self.filter(kind=CheckIn.Kind.GUEST)
+
+
+class CheckIn(models.Model):
+    """One person who checked in on their phone: a member (matched by name and mobile) or a
+    guest (name and company). Once per person and activity; `applied_at` is set when the
+    staff apply it to the record."""
+
+    class Kind(models.TextChoices):
+        MEMBER = "member", _("Member")
+        GUEST = "guest", _("Guest")
+
+    activity = models.ForeignKey(
+        Activity, on_delete=models.PROTECT, related_name="checkins", verbose_name=_("activity")
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    member = models.ForeignKey(
+        Member,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="checkins",
+        verbose_name=_("member"),
+    )
+    name = models.CharField(_("name"), max_length=50)
+    company = models.CharField(_("company"), max_length=200, blank=True)
+    title = models.CharField(_("title"), max_length=100, blank=True)
+    # Guests: name and company, normalised, so the same guest checking in twice is one row.
+    guest_key = models.CharField(max_length=260, blank=True, editable=False)
+    checked_in_at = models.DateTimeField(_("checked in at"), auto_now_add=True)
+    address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
+
+    objects = CheckInQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("checked-in person")
+        verbose_name_plural = _("checked-in people")
+        ordering = ["checked_in_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["activity", "member"],
+                condition=Q(member__isnull=False),
+                name="checkin_once_per_member",
+            ),
+            models.UniqueConstraint(
+                fields=["activity", "guest_key"],
+                condition=Q(kind="guest"),
+                name="checkin_once_per_guest",
+            ),
+            models.CheckConstraint(
+                condition=(Q(kind="member") & Q(member__isnull=False))
+                | (Q(kind="guest") & Q(member__isnull=True)),
+                name="checkin_member_row_has_member",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class CheckInLog(models.Model):
+    """Every request that tried to check in on the public page: when, from where, and what
+    came of it. Never what was typed. Kept apart from the access log; join on address and
+    time (see activities/checkin/__init__.py)."""
+
+    class Outcome(models.TextChoices):
+        CHECKED_IN = "checked_in", _("Checked in")
+        REPEATED = "repeated", _("Already checked in")
+        MISMATCH = "mismatch", _("No match")
+        INVALID = "invalid", _("Incomplete form")
+        UNAVAILABLE = "unavailable", _("Closed, expired or unknown link")
+        RATE_LIMITED = "rate_limited", _("Too many requests")
+
+    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    activity = models.ForeignKey(
+        Activity,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("activity"),
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=CheckIn.Kind.choices, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
+    checkin = models.ForeignKey(
+        CheckIn,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="log_entries",
+        verbose_name=_("checked-in person"),
+    )
+
+    class Meta:
+        verbose_name = _("check-in log entry")
+        verbose_name_plural = _("check-in log")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.address} {self.outcome}"

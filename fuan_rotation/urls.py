@@ -28,6 +28,7 @@ urlpatterns = [
     path("", include((roster_urls.member_urlpatterns, "members"))),
     path("", include((roster_urls.file_urlpatterns, "roster"))),
     path("", include("activities.schedule.urls")),
+    path("", include("activities.checkin.urls")),
     path("", include("reports.urls")),
 ]
 

@@ -15,7 +15,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_KWARGS = {"pk": 1, "number": 1, "year": 2018, "token": "x" * 32, "id": 1}
 PUBLIC = {"/accounts/login/", "/i18n/setlang/"}
 # Calendar feeds: a phone calendar cannot log in; the secret token in the address is the key.
-TOKEN_URLS = ("/calendar/",)
+# The same for the QR check-in page (/c/<token>/) that phones at an event open.
+TOKEN_URLS = ("/calendar/", "/c/")
 
 
 def _walk(resolver, prefix=""):

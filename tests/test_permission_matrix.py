@@ -9,11 +9,13 @@ import datetime
 
 import pytest
 from django.apps import apps
+from django.core.cache import cache
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from activities.models import Activity
+from activities.checkin.services import checkin_open
+from activities.models import Activity, CheckIn
 from activities.schedule.services import calendar_feed_create, schedule_set_month
 from members.models import Role
 from tests.activities.helpers import activity_data
@@ -83,12 +85,15 @@ MATRIX = {
     "accounts:user_deactivate": (("login",), STAFF_POST_ONLY, {}),
     "accounts:user_reactivate": (("login",), STAFF_POST_ONLY, {}),
     "logout": ((), dict.fromkeys(ALL, 405), {}),
+    "checkin:checkin_manage": (("activity",), OWN_GROUP, {"action": "open"}),
+    "checkin:checkin_apply": (("activity",), STAFF_POST_ONLY, {}),
 }
 # Pages that answer without a login, each for its own reason.
 PUBLIC = {
     "login": "the login page",
     "set_language": "the language switch on the login page",
     "schedule:calendar_feed": "phone calendars cannot log in: the secret token is the key",
+    "checkin:checkin_public": "phones at the event check in without a login: the token is the key",
 }
 
 
@@ -108,6 +113,7 @@ def world(group1, group2, staff_user, leader_user, convener_user, other_convener
     schedule_set_month(year=YEAR, month=1, group=group1, by=None)
     schedule_set_month(year=YEAR, month=2, group=group2, by=None)
     feed = calendar_feed_create(by=staff_user)
+    checkin = checkin_open(activity=activity, by=staff_user)
     inactive = UserFactory(username="gone", role=Role.STAFF, is_active=False)
     users = {
         "staff": staff_user,
@@ -132,6 +138,7 @@ def world(group1, group2, staff_user, leader_user, convener_user, other_convener
         "feed": feed.pk,
         "login": UserFactory(username="colleague", role=Role.LEADERSHIP).pk,
         "token": feed.token,
+        "checkin_token": checkin.token,
         "year": YEAR,
         "next_year": YEAR + 1,
         "month": 1,
@@ -213,6 +220,22 @@ def test_public_pages(world):
     assert anonymous.get(feed).status_code == 200
     assert anonymous.get(reverse("schedule:calendar_feed", args=["wrong"])).status_code == 404
     assert anonymous.post(feed).status_code == 405
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_checkin_public_page_answers_every_role_alike(world, role):
+    """/c/<token>/ needs no login: every role, anonymous included, gets the same page."""
+    cache.clear()  # the per-address rate limit counts every POST from the test client
+    client = world["clients"][role]
+    url = reverse("checkin:checkin_public", args=[world["checkin_token"]])
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"kind": "guest", "name": f"来宾{role}", "company": "测试单位"})
+    assert response.status_code == 200
+    assert CheckIn.objects.filter(name=f"来宾{role}").count() == 1
+    unknown = reverse("checkin:checkin_public", args=["x" * 22])
+    assert client.get(unknown).status_code == 404
+    assert client.post(unknown, {"kind": "guest"}).status_code == 404
 
 
 @pytest.mark.django_db

@@ -1,0 +1,174 @@
+"""Writes of the QR check-in: open and close an activity's check-in, record who checked in,
+and apply the check-ins to the activity's record. Each write is atomic and says who made it."""
+
+import datetime
+import secrets
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from activities.models import Activity, CheckIn, CheckInLog, CheckInSession
+from activities.services import attendance_set
+from members.history import authored_by
+from members.locking import version_claim
+from members.models import Member
+
+CHECKIN_LEAD = datetime.timedelta(hours=2)
+TOKEN_BYTES = 16  # 128 random bits: 22 URL-safe characters
+
+
+def checkin_window(activity, *, now=None):
+    """The default window as (opens_at, closes_at), aware datetimes.
+
+    Rule (issue 17): from two hours before the start until the end of the activity's day, in
+    the site's time zone (settings.TIME_ZONE, Asia/Shanghai). Without a start time it opens at
+    the start of the day. An activity whose day has passed opens from `now` to the end of
+    today, so staff can still collect a late list.
+    """
+    zone = timezone.get_default_timezone()
+    day = activity.date
+    if activity.start_time is not None:
+        opens = datetime.datetime.combine(day, activity.start_time, zone) - CHECKIN_LEAD
+    else:
+        opens = datetime.datetime.combine(day, datetime.time.min, zone)
+    closes = datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min, zone)
+    now = now or timezone.now()
+    if closes <= now:
+        today = timezone.localdate(now)
+        opens = now
+        closes = datetime.datetime.combine(
+            today + datetime.timedelta(days=1), datetime.time.min, zone
+        )
+    return opens, closes
+
+
+@transaction.atomic
+def checkin_open(*, activity, by, now=None):
+    """Open the activity's check-in (first time: a new secret token and the default window),
+    or reopen it: the same token works again, the window stretched to today if it had ended.
+    Returns the CheckInSession."""
+    now = now or timezone.now()
+    session = CheckInSession.objects.select_for_update().filter(activity=activity).first()
+    if session is None:
+        opens, closes = checkin_window(activity, now=now)
+        session = CheckInSession(
+            activity=activity,
+            token=secrets.token_urlsafe(TOKEN_BYTES),
+            opens_at=opens,
+            closes_at=closes,
+            created_by=by,
+        )
+        authored_by(session, by).save()
+        return session
+    session.closed_at = None
+    if session.closes_at <= now:
+        opens, closes = checkin_window(activity, now=now)
+        session.opens_at = min(session.opens_at, opens)
+        session.closes_at = max(closes, now + datetime.timedelta(minutes=1))
+    authored_by(session, by).save()
+    return session
+
+
+@transaction.atomic
+def checkin_close(*, session, by, now=None):
+    """Close check-in now: the link answers like an unknown one until it is reopened."""
+    if session.closed_at is None:
+        session.closed_at = now or timezone.now()
+        authored_by(session, by).save(update_fields=["closed_at"])
+    return session
+
+
+def _log(*, session, address, outcome, kind="", checkin=None):
+    return CheckInLog.objects.create(
+        address=address,
+        activity_id=session.activity_id if session else None,
+        kind=kind,
+        outcome=outcome,
+        checkin=checkin,
+    )
+
+
+def checkin_log_only(*, session, address, outcome, kind=""):
+    """Log a request that checked nobody in (no match, an incomplete form, a closed link)."""
+    return _log(session=session, address=address, outcome=outcome, kind=kind)
+
+
+@transaction.atomic
+def checkin_member_record(*, session, member, address):
+    """Record that `member` checked in (once; a repeat returns the first row).
+
+    Returns (CheckIn, created). The caller has matched the member (public.member_matching).
+    """
+    checkin, created = CheckIn.objects.get_or_create(
+        activity_id=session.activity_id,
+        member=member,
+        defaults={"kind": CheckIn.Kind.MEMBER, "name": member.name, "address": address},
+    )
+    outcome = CheckInLog.Outcome.CHECKED_IN if created else CheckInLog.Outcome.REPEATED
+    _log(
+        session=session, address=address, outcome=outcome, kind=CheckIn.Kind.MEMBER, checkin=checkin
+    )
+    return checkin, created
+
+
+def guest_key(name, company):
+    """Name and company without spaces or case: the same guest typed twice is one row."""
+
+    def squeeze(text):
+        return "".join((text or "").split()).casefold()
+
+    return f"{squeeze(name)}\x1f{squeeze(company)}"
+
+
+@transaction.atomic
+def checkin_guest_record(*, session, name, company, title="", address):
+    """Record a guest (not a committee member); counts as another participant once applied.
+
+    Returns (CheckIn, created); a repeat of the same name and company returns the first row.
+    """
+    checkin, created = CheckIn.objects.get_or_create(
+        activity_id=session.activity_id,
+        kind=CheckIn.Kind.GUEST,
+        guest_key=guest_key(name, company),
+        defaults={"name": name, "company": company, "title": title, "address": address},
+    )
+    outcome = CheckInLog.Outcome.CHECKED_IN if created else CheckInLog.Outcome.REPEATED
+    _log(
+        session=session, address=address, outcome=outcome, kind=CheckIn.Kind.GUEST, checkin=checkin
+    )
+    return checkin, created
+
+
+@dataclass(frozen=True)
+class Applied:
+    members_added: int
+    guests_added: int
+
+
+@transaction.atomic
+def checkin_apply(*, activity, by, now=None):
+    """Apply the check-ins to the record: checked-in members are ticked (nobody is unticked),
+    guests not yet applied are added to other participants. Applying again adds nothing.
+
+    Writes attendance outside activity_record, so it takes the activity's next version
+    (members/locking.py): an edit form opened before this is refused instead of undoing it.
+    Returns Applied(members_added, guests_added).
+    """
+    now = now or timezone.now()
+    activity = Activity.objects.select_for_update().get(pk=activity.pk)
+    version_claim(activity, activity.version)
+    ticked = set(activity.attendances.values_list("member_id", flat=True))
+    checked = set(activity.checkins.members().values_list("member_id", flat=True))
+    new_members = checked - ticked
+    if new_members:
+        attendance_set(
+            activity=activity, members=Member.objects.filter(pk__in=ticked | checked), by=by
+        )
+    pending_guests = activity.checkins.guests().filter(applied_at__isnull=True)
+    guests_added = pending_guests.count()
+    if guests_added:
+        activity.other_participants += guests_added
+        authored_by(activity, by).save(update_fields=["other_participants", "updated_at"])
+    activity.checkins.filter(applied_at__isnull=True).update(applied_at=now)
+    return Applied(members_added=len(new_members), guests_added=guests_added)
