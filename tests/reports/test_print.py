@@ -11,6 +11,9 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from activities.roster.export import roster_export_workbook
+from activities.schedule.export import schedule_workbook
+from activities.schedule.months import year_schedule
 from reports.excel import workbook_bytes
 from reports.tallies import Period, tally
 from tests.printed import Printed, check
@@ -31,18 +34,24 @@ BUDGETS = {
 }
 
 
-@pytest.fixture
-def printed(db, tmp_path):
+def test_every_workbook_prints_readably(db, tmp_path):
+    """The year-end workbook, the roster and the schedule, on the seed's data."""
     call_command("seed_demo", password="demo-pass-123", stdout=StringIO())
+
     report = tally(Period(datetime.date(2017, 11, 1), datetime.date(2019, 7, 31)))
-    return Printed(workbook_bytes(report), tmp_path)
-
-
-def test_year_end_workbook_prints_readably(printed):
+    (tmp_path / "report").mkdir()
+    printed = Printed(workbook_bytes(report), tmp_path / "report")
     check(printed, BUDGETS)
     # 汇总 on its one page shows the committee and its parts.
-    summary = printed.text("汇总")
-    assert "132＝1＋9＋27＋93＋2" in summary
+    assert "132＝1＋9＋27＋93＋2" in printed.text("汇总")
+
+    (tmp_path / "roster").mkdir()
+    printed = Printed(roster_export_workbook(), tmp_path / "roster")
+    check(printed, {"执委会成员名册": 14})  # 132 members: two landscape pages across
+
+    (tmp_path / "schedule").mkdir()
+    printed = Printed(schedule_workbook(2018, year_schedule(2018)), tmp_path / "schedule")
+    check(printed, {"轮值安排": 1})
 
 
 def test_the_check_sees_small_print(tmp_path):
