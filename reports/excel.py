@@ -188,7 +188,7 @@ def _by_group(book, report, scope):
     sheet = book.sheet(
         "按轮值组",
         [
-            Column("轮值组", cap=20),
+            Column("轮值组", cap=24),
             Column("活动次数（次）", width=9),
             Column("参与人次（人次）", width=9),
             Column("组内成员（人）", width=9),
@@ -337,9 +337,9 @@ def _members(book, report, scope):
         for a in report.activities
     ]
     sheet = book.sheet("成员参与", columns, scope=scope, freeze_col=1)
-    activity_ids = [a.pk for a in report.activities]
+    first = 7  # the first activity column
+    column_of = {a.pk: first + i for i, a in enumerate(report.activities)}
     for m in report.members:
-        attended = m.activity_ids
         sheet.add(
             m.name,
             str(m.role_label),
@@ -348,7 +348,7 @@ def _members(book, report, scope):
             "已归档" if m.is_archived else "",
             m.attended,
             "" if m.obligation_met is None else ("是" if m.obligation_met else "否"),
-            *[1 if pk in attended else None for pk in activity_ids],
+            sparse={column_of[pk]: 1 for pk in m.activity_ids if pk in column_of},
         )
     sheet.total(
         "合计",

@@ -69,7 +69,10 @@ def chinese_date(day):
 
 def clean_text(value):
     """A string xlsx can hold: control characters removed, at most 32,767 characters."""
-    return _ILLEGAL.sub("", str(value))[:32767]
+    value = str(value)
+    if not value.isprintable():  # C-speed check; the regex only for the rare exception
+        value = _ILLEGAL.sub("", value)
+    return value[:32767]
 
 
 def display_width(text):
@@ -126,6 +129,12 @@ class FormalBook:
                 "strings_to_formulas": False,
                 "strings_to_numbers": False,
                 "strings_to_urls": False,
+                # The Normal style too: a cell without its own format is 宋体 as well.
+                "default_format_properties": {
+                    "font_name": FONT,
+                    "font_size": BODY_SIZE,
+                    "valign": "vcenter",
+                },
             },
         )
         self.workbook.set_properties({"title": title, "author": unit or federation_name()})
@@ -134,6 +143,7 @@ class FormalBook:
         self.made_on = made_on or datetime.date.today()
         self._formats = {}
         self.sheets = []
+        self.border_format = self.workbook.add_format({"border": 1})
 
     def format(self, **props):
         """A cell format with the house font; formats are made once per combination."""
@@ -188,13 +198,18 @@ class FormalSheet:
         self.one_page = one_page
         self.orientation = orientation
         self.rows = []
+        self.sparse = {}  # row index -> {column index: number}: the mostly-empty columns
         self.totals = []
         self.notes = []
         self.worksheet = book.workbook.add_worksheet(name[:31])
 
     # Collecting ------------------------------------------------------------------------------
 
-    def add(self, *values):
+    def add(self, *values, sparse=None):
+        """One data row. ``sparse`` ({column index: number}) fills the columns after
+        ``values`` that are mostly empty (an attendance matrix) without a cell per gap."""
+        if sparse:
+            self.sparse[len(self.rows)] = sparse
         self.rows.append(values)
 
     def total(self, *values):
@@ -307,16 +322,20 @@ class FormalSheet:
 
         # Header.
         header_lines = max(
-            max(
-                math.ceil(display_width(part) / max(widths[p] - 1, 1))
-                for part in str(self.columns[i].header).split("\n")
+            sum(
+                max(1, math.ceil(display_width(part) / max(widths[p] - 1, 1)))
+                for part in _header_text(self.columns[i].header, widths[p]).split("\n")
             )
-            + str(self.columns[i].header).count("\n")
             for p, i in enumerate(kept)
         )
         ws.set_row(HEADER_ROW, LINE_HEIGHT * header_lines + 6)
         for position, i in enumerate(kept):
-            ws.write_string(HEADER_ROW, position, clean_text(self.columns[i].header), header_fmt)
+            ws.write_string(
+                HEADER_ROW,
+                position,
+                _header_text(self.columns[i].header, widths[position]),
+                header_fmt,
+            )
 
         # Data.
         first = HEADER_ROW + 1
@@ -324,21 +343,54 @@ class FormalSheet:
             self._cell_formats(self.columns[i], position in wrap) for position, i in enumerate(kept)
         ]
         row_index = first
-        for row in self.rows:
+        position_of = {i: p for p, i in enumerate(kept)}
+        plain = [not self.columns[i].align for i in kept]
+        plain_text = [plain[p] and p not in wrap for p in range(len(kept))]
+        # Text columns that wrap, by column index: a row's height is set for its longest text.
+        wrapping = {kept[p]: max(widths[p] - 1, 1) for p in wrap}
+        for number, row in enumerate(self.rows):
             lines = 1
-            for position in wrap:
-                i = kept[position]
-                value = row[i] if i < len(row) else None
-                if isinstance(value, str) and value:
-                    needed = sum(
-                        max(1, math.ceil(display_width(part) / max(widths[position] - 1, 1)))
-                        for part in value.split("\n")
-                    )
-                    lines = max(lines, needed)
+            cells = []
+            for i, value in enumerate(row):
+                if value is None or value == "":
+                    continue  # ruled by the conditional format below: no cell to write
+                position = position_of.get(i)
+                if position is None:
+                    continue  # a column left out
+                cells.append((position, value))
+                if i in wrapping and type(value) is str:
+                    room = wrapping[i]
+                    if "\n" in value:
+                        needed = sum(
+                            max(1, -(-display_width(part) // room)) for part in value.split("\n")
+                        )
+                    else:
+                        needed = -(-((len(value.encode()) + len(value)) // 2) // room)
+                    if needed > lines:
+                        lines = needed
             if lines > 1:
                 ws.set_row(row_index, LINE_HEIGHT * lines + 4)
-            for position, i in enumerate(kept):
-                _write(ws, row_index, position, row[i] if i < len(row) else None, formats[position])
+            for position, value in cells:
+                if type(value) is int and plain[position]:
+                    # A count needs nothing but the Normal style (宋体, centred vertically,
+                    # right-aligned) and the table's ruling: no format of its own, which is
+                    # most of what a styled workbook costs over a bare one.
+                    ws.write_number(row_index, position, value)
+                elif type(value) is int:
+                    ws.write_number(row_index, position, value, formats[position]["number"])
+                elif type(value) is str and plain_text[position]:
+                    ws.write_string(row_index, position, clean_text(value))
+                else:
+                    _write(ws, row_index, position, value, formats[position])
+            sparse = self.sparse.get(number)
+            if sparse:
+                for i in sorted(sparse):
+                    position = position_of.get(i)
+                    if position is None:
+                        continue
+                    # The Normal style (宋体, right-aligned number) and the table's ruling
+                    # (conditional format) are all these cells need: no format of their own.
+                    ws.write_number(row_index, position, sparse[i])
             row_index += 1
         last_data = max(row_index - 1, first)
         if row_index == first:  # no data: one empty ruled row keeps the table whole
@@ -375,11 +427,25 @@ class FormalSheet:
                 book.format(text_wrap=True, valign="top"),
             )
 
+        # Empty data cells are ruled by one conditional format over the table rather than
+        # written one by one: the attendance matrix is mostly empty, and writing 150,000 blank
+        # styled cells would cost five times the table itself (LibreOffice and Excel both
+        # draw it, within the printed area that the header and totals rows span).
+        ws.conditional_format(
+            first, 0, last_data, last_col, {"type": "no_errors", "format": book.border_format}
+        )
         ws.autofilter(HEADER_ROW, 0, last_data, last_col)
         ws.freeze_panes(HEADER_ROW + 1, min(self.freeze_col, last_col))
         self._print_setup(sum(widths))
 
     def _cell_formats(self, column, wrap):
+        key = (column.align, wrap)
+        cache = self.book.__dict__.setdefault("_cell_format_sets", {})
+        if key not in cache:
+            cache[key] = self._make_cell_formats(column, wrap)
+        return cache[key]
+
+    def _make_cell_formats(self, column, wrap):
         book = self.book
         base = {"border": 1, "valign": "vcenter"}
         if wrap:
@@ -422,6 +488,15 @@ class FormalSheet:
         ws.set_footer(f"&C{font}第 &P 页 共 &N 页", {"margin": 0.3})
 
 
+def _header_text(header, width):
+    """The unit on its own line when the header does not fit: 活动次数\n（次）, never 活动次数（
+    次）."""
+    header = clean_text(header)
+    if "\n" not in header and "（" in header and display_width(header) > width - 1:
+        header = header.replace("（", "\n（", 1)
+    return header
+
+
 def _merge(ws, row, first_col, last_col, text, fmt):
     if last_col > first_col:
         ws.merge_range(row, first_col, row, last_col, text, fmt)
@@ -430,6 +505,10 @@ def _merge(ws, row, first_col, last_col, text, fmt):
 
 
 def _value_width(value):
+    if type(value) is str:
+        if "\n" not in value:
+            return display_width(value)
+        return max(display_width(part) for part in value.split("\n"))
     if isinstance(value, bool):
         return 4
     if isinstance(value, Percent):
@@ -445,7 +524,9 @@ def _value_width(value):
 
 def _write(ws, row, col, value, formats, *, total=False):
     suffix = "_total" if total else ""
-    if value is None or value == "":
+    if type(value) is str and value:
+        ws.write_string(row, col, clean_text(value), formats["text" + suffix])
+    elif value is None or value == "":
         ws.write_blank(row, col, None, formats["text" + suffix])
     elif isinstance(value, bool):
         ws.write_string(row, col, "是" if value else "否", formats["text" + suffix])

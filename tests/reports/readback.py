@@ -37,10 +37,10 @@ def table(book, sheet):
     """(header, data rows, rows below the data) of a formal table read by read_workbook.
 
     The data is the block directly under the header, up to the first empty row; totals and
-    notes follow after it.
+    notes follow after it. Line breaks in the header (活动次数\n（次）) are removed.
     """
     rows_ = book[sheet]["__rows__"]
-    header = rows_[HEADER]
+    header = [h.replace("\n", "") if isinstance(h, str) else h for h in rows_[HEADER]]
     body = []
     index = HEADER + 1
     while index < len(rows_) and any(v is not None for v in rows_[index]):

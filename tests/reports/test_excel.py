@@ -152,7 +152,7 @@ def test_member_matrix(year_2018, content):
         "参加次数（次）",
         "履行年度义务",
     ]
-    assert header[7] == "第1次\n2018年\n1月1日"  # the date with its year
+    assert header[7] == "第1次2018年1月1日"  # the date with its year (on three lines)
     by_name = {r[0]: r for r in body}
     assert set(by_name) == {"林一", "陈二", "黄三", "郑四"}
     assert by_name["林一"][5:9] == [2, "是", 1, 1]
@@ -213,7 +213,16 @@ def test_print_setup_and_fonts(content):
                 if cell.value is not None:
                     assert cell.font.name == "宋体", (ws.title, cell.coordinate)
         assert all(c.font.b for c in ws[4] if c.value is not None)
-        assert all(c.border.left.style == "thin" for c in ws[5] if c.value is not None)
+        # Every cell of the table is ruled: header and styled cells by their own format, the
+        # rest (counts, empty cells of the matrix) by one conditional format over the data.
+        assert all(c.border.left.style == "thin" for c in ws[4] if c.value is not None)
+        ruled = [
+            rule.dxf.border.left.style
+            for cf in ws.conditional_formatting
+            if str(cf.sqref).startswith("A5:")
+            for rule in cf.rules
+        ]
+        assert ruled == ["thin"], ws.title
     assert wb["汇总"].page_setup.orientation == "portrait"
     assert wb["汇总"].page_setup.fitToHeight in (None, 1)  # one page (1 is the default)
     assert wb["活动明细"].page_setup.fitToHeight == 0  # as many pages down as it needs
