@@ -414,6 +414,9 @@ class FormalSheet:
                     else:
                         _write(ws, row_index, position, value, fmt, total=True)
                 row_index += 1
+        # Notes are for the screen: the print area ends with the table, so a note never lands
+        # alone on a page under a repeated header (what they say is in the 说明 sheet too).
+        ws.print_area(0, 0, max(row_index - 1, first), last_col)
         for text in self.notes:
             row_index += 1
             lines = math.ceil(display_width(text) / max(sum(widths) - 2, 1))

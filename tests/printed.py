@@ -110,8 +110,11 @@ class Printed:
                 continue
             bottom = max(s[3] for s in header)
             footer = max(s[2] for s in p.spans)  # the footer is the lowest line
-            below = [s for s in p.spans if bottom + 2 < s[2] < footer - 1]
-            if not below:
+            below = sorted(
+                (s for s in p.spans if bottom + 2 < s[2] < footer - 1), key=lambda s: s[2]
+            )
+            # Nothing, or only a note (注：…), under the header: the table's rows are elsewhere.
+            if not below or below[0][0].startswith("注"):
                 lonely.append((p.number, p.sheet))
         return lonely
 

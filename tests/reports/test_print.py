@@ -25,7 +25,7 @@ BUDGETS = {
     "按轮值组": 1,
     "按月份": 1,
     "活动明细": 2,
-    "活动领导与成果": 3,
+    "活动领导与成果": 2,
     "成员参与": 10,  # 129 members x 17 activities: two pages across, five down
     "领导出席": 3,
     "履职成果": 2,
