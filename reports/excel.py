@@ -196,6 +196,7 @@ def _by_group(book, report, scope):
             Column("参与率（%）", width=9),
         ],
         scope=scope,
+        orientation="portrait",  # six columns: a little under 100 %, upright
     )
     for g in report.groups:
         sheet.add(
