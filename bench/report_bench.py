@@ -1,4 +1,4 @@
-"""Benchmark of the year-end report: the workbook against bare openpyxl, and the report page.
+"""Benchmark of the year-end report: the workbook against bare XlsxWriter, and the report page.
 
     .venv/bin/python bench/report_bench.py            # 1x (the seed) and 10x, SQLite scratch files
     .venv/bin/python bench/report_bench.py --scale 10 --database-url postgres://…/fuan_bench
@@ -11,10 +11,11 @@ of monthly activities (2010-2019) with attendance, leaders, publicity and outcom
 
 Measured, for the whole span of the data:
   * tally():         building the Report (SQL aggregates), time and number of queries;
-  * workbook:        rendering that Report to .xlsx (build_workbook + save), CPU time and peak
-                     memory;
-  * floor:           the same cell values written with bare openpyxl write-only (no styles,
-                     widths or chart): what any xlsx writer has to pay;
+  * workbook:        rendering that Report to .xlsx (reports.excel.workbook_bytes: formal tables
+                     through XlsxWriter), CPU time and peak memory;
+  * floor:           the same cell values written with bare XlsxWriter in constant_memory mode,
+                     the library the workbook uses (no formats, widths, merges, print setup,
+                     formulas or chart): what that writer has to pay anyway;
   * page:            GET /reports/?from=…&to=… as the leadership login: queries and time.
 Times are the best (and median) of --repeat runs (workbook and floor: CPU time, interleaved);
 memory is tracemalloc's peak in a separate run.
@@ -243,16 +244,26 @@ def _cells_of(content):
 
 
 def _floor(sheets):
-    """Bare openpyxl write-only: the same values, nothing else."""
-    from openpyxl import Workbook
+    """Bare XlsxWriter (constant_memory): the same values, nothing else."""
+    import datetime
 
-    wb = Workbook(write_only=True)
-    for title, rows in sheets:
-        ws = wb.create_sheet(title)
-        for row in rows:
-            ws.append(row)
+    import xlsxwriter
+
     buffer = io.BytesIO()
-    wb.save(buffer)
+    wb = xlsxwriter.Workbook(buffer, {"constant_memory": True, "strings_to_formulas": False})
+    for title, rows in sheets:
+        ws = wb.add_worksheet(title)
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                if value is None:
+                    continue
+                if isinstance(value, str):
+                    ws.write_string(r, c, value)
+                elif isinstance(value, datetime.datetime):
+                    ws.write_datetime(r, c, value)
+                else:
+                    ws.write_number(r, c, value)
+    wb.close()
     return buffer
 
 
@@ -268,7 +279,7 @@ def run_scale(scale, database_url, repeat):
 
     from activities.models import Activity, Attendance
     from members.models import Member, Role, User
-    from reports.excel import build_workbook
+    from reports.excel import workbook_bytes
     from reports.tallies import Period, tally
 
     t = time.perf_counter()
@@ -291,11 +302,9 @@ def run_scale(scale, database_url, repeat):
     tally_best, _ = _best(lambda: tally(period), repeat)
 
     def render():
-        buffer = io.BytesIO()
-        build_workbook(report).save(buffer)
-        return buffer
+        return workbook_bytes(report)
 
-    content = render().getvalue()
+    content = render()
     sheets = _cells_of(content)
     # Interleaved, so a busy moment on a shared machine hits both alike.
     workbook_times, floor_times = [], []

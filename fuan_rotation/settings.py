@@ -170,6 +170,9 @@ LOGGING = {
 }
 
 SITE_NAME = _("Rotation activities · Fu'an FIC")
+# The issuing body printed on every workbook's title and 制表单位 line (always Chinese: the
+# workbooks are the office's documents whatever language the site is read in).
+FEDERATION_NAME = env_str("FEDERATION_NAME", default="福安市工商联（总商会）")
 
 # Used in links inside reminder emails, e.g. https://rotation.example.org
 SITE_URL = env_str("SITE_URL", default="http://127.0.0.1:8000")

@@ -139,9 +139,10 @@ def theme_chart(report):
 
 
 def month_chart(report):
+    """Person-times by month (one activity a month by design: their count says nothing)."""
     return columns(
-        _("Activities by month"),
-        [(m.key, m.activities, str(m.activities)) for m in report.months],
+        _("Person-times by month"),
+        [(m.key, m.person_times, str(m.person_times)) for m in report.months],
     )
 
 

@@ -333,6 +333,30 @@ class ChannelTally:
         return Publicity.Channel(self.channel).label
 
 
+@dataclass(frozen=True)
+class Committee:
+    """The executive committee (执委会) during the period, as the federation counts it.
+
+    ``members``: everyone on the committee at some time in the period (not archived before it
+    began; for a convener's report, those in the groups in scope); ``by_role``: (role, label,
+    count) in the federation's order; ``deputies``/``cppcc``: members holding that office;
+    ``groups``: rotation groups with members in the period; ``ungrouped``: (label, count) of the
+    members in no group, the reason the participation base (应参与成员) is smaller than
+    ``members``. Counts are people.
+    """
+
+    members: int
+    by_role: tuple
+    deputies: int
+    cppcc: int
+    groups: int
+    ungrouped: tuple
+
+    @property
+    def ungrouped_count(self):
+        return sum(n for _label, n in self.ungrouped)
+
+
 @dataclass
 class Report:
     period: Period
@@ -354,6 +378,7 @@ class Report:
     outcome_summary: list
     channels: list = field(default_factory=list)
     generated_at: datetime.datetime | None = None
+    committee: Committee | None = None
 
     @property
     def is_scoped(self):
@@ -523,6 +548,40 @@ def tally(period, groups=None, *, now=None):
         outcome_summary=outcome_summary,
         channels=channels,
         generated_at=now,
+        committee=_committee(period, group_ids, memberships),
+    )
+
+
+def _committee(period, group_ids, memberships):
+    """The committee's make-up in the period (see :class:`Committee`); four queries."""
+    on_committee = Member.objects.filter(
+        Q(archived_at__isnull=True) | Q(archived_at__date__gte=period.start)
+    )
+    grouped = set(memberships.values_list("member_id", flat=True))
+    if group_ids is not None:
+        on_committee = on_committee.filter(pk__in=grouped)
+    roles = defaultdict(int)
+    ungrouped = defaultdict(int)
+    for pk, role in on_committee.values_list("pk", "role"):
+        roles[role] += 1
+        if pk not in grouped:
+            ungrouped[role] += 1
+    ids = on_committee.values("pk")
+    offices = dict(
+        PublicOffice.objects.filter(member__in=ids)
+        .order_by()
+        .values_list("kind")
+        .annotate(n=Count("member", distinct=True))
+    )
+    return Committee(
+        members=sum(roles.values()),
+        by_role=tuple((r.value, r.label, roles[r.value]) for r in FederationRole),
+        deputies=offices.get(PublicOffice.Kind.DEPUTY.value, 0),
+        cppcc=offices.get(PublicOffice.Kind.CPPCC.value, 0),
+        groups=memberships.values("group_id").distinct().count(),
+        ungrouped=tuple(
+            (r.label, ungrouped[r.value]) for r in FederationRole if ungrouped[r.value]
+        ),
     )
 
 

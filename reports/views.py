@@ -82,11 +82,17 @@ class _ReportView(ReportAccessMixin, View):
 
 class _ExportMixin:
     def respond(self, report, form):
+        name = file_name(report)
         response = HttpResponse(workbook_bytes(report), content_type=CONTENT_TYPE)
         response["Content-Disposition"] = content_disposition_header(
-            as_attachment=True, filename=file_name(report)
+            as_attachment=True, filename=name
         )
+        self.downloaded(report, name)
         return response
+
+    def downloaded(self, report, name):
+        """Hook for the access log of downloads (issue 12a): called once per workbook served,
+        with the report (period, scope) and the file name. Does nothing yet."""
 
 
 class ReportPeriodView(_ReportView):

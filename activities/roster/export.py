@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from activities.models import GroupMembership
+from activities.roster.printable import write_roster_export
 from members.models import FederationRole, Member
 from members.roster import (
     GENDER_HEADERS,
@@ -58,13 +59,8 @@ def roster_rows():
 
 
 def roster_export_workbook():
-    rows = list(roster_rows())
-    today = timezone.localdate()
-    note = _("Exported on %(date)s: %(count)s members.") % {
-        "date": f"{today.year}年{today.month}月{today.day}日",
-        "count": len(rows),
-    }
-    return write_roster(rows, title=_("Executive committee roster"), note=note)
+    """The current roster as a formal table (see activities.roster.printable)."""
+    return write_roster_export(roster_rows())
 
 
 def roster_template_workbook():

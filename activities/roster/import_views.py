@@ -31,11 +31,11 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from activities.roster.export import (
-    export_filename,
     roster_export_workbook,
     roster_template_workbook,
 )
 from activities.roster.planner import plan_import, roster_apply
+from activities.roster.printable import roster_file_name
 from members.permissions import StaffRequiredMixin
 from members.roster import MAX_FILE_SIZE, RosterBook, RosterFileError, read_roster
 
@@ -251,7 +251,7 @@ class RosterExportView(StaffRequiredMixin, View):
         return FileResponse(
             io.BytesIO(roster_export_workbook()),
             as_attachment=True,
-            filename=export_filename("执委会成员名册"),
+            filename=roster_file_name(),
             content_type=XLSX_TYPE,
         )
 

@@ -1,95 +1,63 @@
 """The year's schedule as a printable workbook and as an iCalendar (RFC 5545) feed."""
 
 import datetime
-import io
 import zoneinfo
 
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
 
 from activities.models import Activity, ScheduleEntry
 from activities.schedule.months import next_month
+from reports.formal import Column, FormalBook, federation_name
 
 UID_DOMAIN = "fuan-rotation"
 
 
-def _text(cell, value):
-    """Write user text as text: never a formula, never an illegal control character."""
-    cell.value = ILLEGAL_CHARACTERS_RE.sub("", str(value or ""))
-    cell.data_type = "s"
-    return cell
+def schedule_title(year):
+    """「2019年轮值安排表」: the schedule's title and file name, Chinese whatever the UI."""
+    return f"{year}年轮值安排表"
 
 
-def _display_width(text):
-    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in str(text or ""))
+def schedule_file_name(year):
+    return f"{schedule_title(year)}.xlsx"
 
 
 def schedule_workbook(year, rows):
-    wb = Workbook()
-    ws = wb.active
-    ws.title = _("Schedule")[:31]
-    headers = [
-        _("Month"),
-        _("On-duty group"),
-        _("Conveners"),
-        _("Planned theme"),
-        _("Planned date"),
-        _("Activities held"),
-        _("Status"),
-        _("Note"),
-    ]
-    title = _("Rotation schedule %(year)s") % {"year": year}
-    ws.append([title])
-    ws["A1"].font = Font(bold=True, size=14)
-    ws.append(headers)
-    for cell in ws[2]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        plan = row.plan
-        values = [
-            _("Month %(month)s") % {"month": row.month},
-            str(row.group) if row.group else "",
-            "、".join(m.name for m in row.conveners),
-            plan.get_theme_display() if plan else "",
-            None,
-            "；".join(str(a) for a in row.held),
-            str(row.status_label),
-            row.entry.note if row.entry else "",
-        ]
-        ws.append([None] * len(values))
-        r = ws.max_row
-        for col, value in enumerate(values, start=1):
-            if col == 5:
-                continue
-            _text(ws.cell(row=r, column=col), value)
-        if plan:
-            date_cell = ws.cell(row=r, column=5, value=plan.date)
-            date_cell.number_format = "yyyy-mm-dd"
-    for col, header in enumerate(headers, start=1):
-        letter = get_column_letter(col)
-        widest = max(
-            [_display_width(header)]
-            + [_display_width(c.value) for c in ws[letter][2:] if c.value is not None]
+    """The year's rotation schedule as a formal table (see reports.formal): twelve months,
+    A4 landscape, title block, ruled cells, AutoFilter, 「第 N 页 共 M 页」. ``rows`` are
+    ``activities.schedule.months.MonthRow``; returns the .xlsx bytes."""
+    with translation.override("zh-hans"):
+        book = FormalBook(title=f"{federation_name()}{schedule_title(year)}")
+        sheet = book.sheet(
+            "轮值安排",
+            [
+                Column("月份", width=10),
+                Column("值月轮值组", cap=16),
+                Column("召集人", cap=14),
+                Column("计划主题", width=10),
+                Column("计划日期", width=15),
+                Column("已举办活动", cap=20),
+                Column("状态", cap=8),
+                Column("备注", cap=12),
+            ],
+            subtitle=f"{year}年度",
+            one_page=True,
         )
-        ws.column_dimensions[letter].width = min(max(widest + 2, 10), 50)
-        for cell in ws[letter][2:]:
-            cell.alignment = Alignment(vertical="top", wrap_text=True)
-    ws.freeze_panes = "A3"
-    ws.print_title_rows = "1:2"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 1
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+        for row in rows:
+            plan = row.plan
+            sheet.add(
+                f"{year}年{row.month}月",
+                str(row.group) if row.group else "",
+                "、".join(m.name for m in row.conveners),
+                plan.get_theme_display() if plan else "",
+                plan.date if plan else None,
+                "；".join(str(a) for a in row.held),
+                str(row.status_label),
+                row.entry.note if row.entry else "",
+            )
+        return book.close()
 
 
 def _stamp(moment):

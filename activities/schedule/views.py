@@ -10,12 +10,13 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from activities.models import Activity, CalendarFeed, RotationGroup, ScheduleEntry
-from activities.schedule.export import feed_calendar, schedule_workbook
+from activities.schedule.export import feed_calendar, schedule_file_name, schedule_workbook
 from activities.schedule.forms import (
     ActivityPlanForm,
     CalendarFeedForm,
@@ -82,8 +83,9 @@ class ScheduleWorkbookView(View):
         year = _check_year(year)
         content = schedule_workbook(year, year_schedule(year))
         response = HttpResponse(content, content_type=XLSX)
-        filename = f"rotation-schedule-{year}.xlsx"
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        response["Content-Disposition"] = content_disposition_header(
+            as_attachment=True, filename=schedule_file_name(year)
+        )
         return response
 
 

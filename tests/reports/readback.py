@@ -28,3 +28,23 @@ def read_workbook(content):
         result[ws.title]["__rows__"] = table
     wb.close()
     return result
+
+
+HEADER = 3  # zero-based index of the header row: rows 1-3 are the title block
+
+
+def table(book, sheet):
+    """(header, data rows, rows below the data) of a formal table read by read_workbook.
+
+    The data is the block directly under the header, up to the first empty row; totals and
+    notes follow after it. Line breaks in the header (活动次数\n（次）) are removed.
+    """
+    rows_ = book[sheet]["__rows__"]
+    header = [h.replace("\n", "") if isinstance(h, str) else h for h in rows_[HEADER]]
+    body = []
+    index = HEADER + 1
+    while index < len(rows_) and any(v is not None for v in rows_[index]):
+        body.append(rows_[index])
+        index += 1
+    rest = [r for r in rows_[index:] if any(v is not None for v in r)]
+    return header, body, rest

@@ -1,4 +1,5 @@
 import datetime
+from urllib.parse import unquote
 
 import pytest
 from django.urls import reverse
@@ -122,13 +123,14 @@ def test_download_names_the_file(leader_client, year_2018):
     response = leader_client.get(reverse("reports:report_year_export", args=[2018]))
     assert response["Content-Type"] == CONTENT_TYPE
     assert "attachment" in response["Content-Disposition"]
-    assert "2018.xlsx" in response["Content-Disposition"]
+    # A Chinese name, sent as RFC 5987 UTF-8 (filename*=utf-8''...).
+    assert "2018年度轮值活动统计表.xlsx" in unquote(response["Content-Disposition"])
     response = leader_client.get(reverse("reports:report_period_export"), PERIOD)
-    assert "2018.xlsx" in response["Content-Disposition"]
+    assert "2018年度轮值活动统计表.xlsx" in unquote(response["Content-Disposition"])
     response = leader_client.get(
         reverse("reports:report_period_export"), {"from": "2017-11-01", "to": "2019-07-31"}
     )
-    assert "2017-11-01_2019-07-31.xlsx" in response["Content-Disposition"]
+    assert "轮值活动统计表_2017-11-01_2019-07-31.xlsx" in unquote(response["Content-Disposition"])
 
 
 def _grow(group, n):
@@ -149,10 +151,10 @@ def test_page_and_export_queries_do_not_grow(
     _grow(group2, size)
     leader_client.get(reverse("reports:report_year", args=[2018]))  # warm the session
     # session + user + the tallies
-    with django_assert_num_queries(21):
+    with django_assert_num_queries(25):
         response = leader_client.get(reverse("reports:report_year", args=[2018]))
     assert response.context["report"].activity_count == 2 * size
-    with django_assert_num_queries(21):
+    with django_assert_num_queries(25):
         leader_client.get(reverse("reports:report_year_export", args=[2018]))
 
 

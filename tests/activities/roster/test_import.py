@@ -312,11 +312,15 @@ def test_export_layout_and_text_cells(group1):
     sheet = load_workbook(io.BytesIO(roster_export_workbook())).active
     rows = list(sheet.iter_rows(values_only=True))
     headers = [c.header for c in EXPORT_COLUMNS]
-    assert list(rows[2]) == headers
-    assert rows[3][1] == "=HYPERLINK(1)"
-    assert sheet.cell(row=4, column=2).data_type == "s"  # text, never a formula
-    assert rows[3][headers.index("联系电话")] == "13900000001"
-    assert rows[3][headers.index("轮值组")] == "第1组（电机电器组）"
+    # A formal table: title block, header on row 4 (columns empty for everyone left out).
+    header = [h for h in rows[3] if h]
+    assert header == [h for h in headers if h in header]
+    assert rows[0][0] == "福安市工商联（总商会）执委会成员名册"
+    values = dict(zip(rows[3], rows[4], strict=False))
+    assert values["姓名"] == "=HYPERLINK(1)"
+    assert sheet.cell(row=5, column=2).data_type == "s"  # text, never a formula
+    assert values["联系电话"] == "13900000001"
+    assert values["轮值组"] == "第1组（电机电器组）"
 
 
 def test_the_template_is_empty_with_its_example_on_a_guide_sheet():

@@ -2,6 +2,7 @@
 
 import io
 import os
+from urllib.parse import unquote
 
 import pytest
 from django.urls import reverse
@@ -170,8 +171,11 @@ def test_export_is_an_xlsx_attachment_with_the_roster(staff_client):
     response = staff_client.get(EXPORT)
     assert response["Content-Type"] == XLSX
     assert "attachment" in response["Content-Disposition"]
+    # A Chinese file name (RFC 5987) and a formal table: header on row 4, data from row 5.
+    assert "执委会成员名册_" in unquote(response["Content-Disposition"])
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
-    assert sheet.cell(row=4, column=2).value == "林建国"
+    assert sheet.cell(row=4, column=2).value == "姓名"
+    assert sheet.cell(row=5, column=2).value == "林建国"
 
 
 def test_template_downloads(staff_client):

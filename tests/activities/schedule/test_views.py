@@ -88,12 +88,25 @@ def test_workbook_download(member_client, schedule):
     response = member_client.get(reverse("schedule:schedule_xlsx", args=[YEAR]))
     assert response.status_code == 200
     import io
+    from urllib.parse import unquote
 
+    # Chinese title and file name whatever the UI language.
+    response = member_client.get(
+        reverse("schedule:schedule_xlsx", args=[YEAR]), HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert f"{YEAR}年轮值安排表.xlsx" in unquote(response["Content-Disposition"])
     wb = openpyxl.load_workbook(io.BytesIO(response.content))
     ws = wb.active
-    assert ws["A1"].value == f"{YEAR}年轮值安排"
-    assert ws.max_row == 14  # title, headers, twelve months
+    assert ws["A1"].value == f"福安市工商联（总商会）{YEAR}年轮值安排表"
+    assert ws["A4"].value == "月份"  # the header directly above the data
+    assert [ws.cell(row=5 + i, column=1).value for i in (0, 11)] == [
+        f"{YEAR}年1月",
+        f"{YEAR}年12月",
+    ]
+    assert ws.auto_filter.ref == "A4:H16"
     assert ws.page_setup.orientation == "landscape"
+    assert int(ws.page_setup.paperSize) == int(ws.PAPERSIZE_A4)
+    assert "第 &P 页 共 &N 页" in ws.oddFooter.center.text
 
 
 def test_my_group_for_a_convener(convener_client, convener_user, group1, schedule, member_user):

@@ -1,0 +1,547 @@
+"""Formal tables as a Chinese office prints them, written with XlsxWriter.
+
+Every workbook the product hands out (the year-end report, the roster, the schedule) goes
+through :class:`FormalBook`, so they all look the same on paper:
+
+* rows 1–3 are the title block: the title (federation name and what the table is), centred;
+  the sheet's own subtitle; a line with 制表单位 on the left and 制表日期 (Chinese date) on the
+  right;
+* row 4 (``HEADER_ROW``) is the header, directly above the data, with an AutoFilter over
+  header and data and the panes frozen below it; units go in the header (``活动次数（次）``),
+  never in number cells;
+* totals are ``SUBTOTAL(109, …)`` formulas stored *with* their value (readers that cannot
+  calculate still see the number), one blank row below the data, so sorting and filtering
+  the data leave them alone and selecting a column does not count them twice;
+* every cell is ruled with thin borders and set in 宋体 (``FONT``), bold in the same face;
+  dates are written 2018年8月15日;
+* A4, portrait when the table fits across a portrait page at 100 %, else landscape; printed at
+  no less than ``MIN_SCALE``: a table too wide even for that is spread over several pages
+  across (with its first column repeated) rather than shrunk; the header row repeats on every
+  page, the page header names the sheet, the footer says 「第 N 页 共 M 页」.
+
+Text from users is written with ``write_string``: it is never a formula, a number or a link.
+XlsxWriter's ``constant_memory`` mode streams rows to a temporary file, so memory stays flat
+for ten years of data; rows therefore go out in order, which is why a sheet collects its rows
+and writes them in :meth:`FormalSheet.close`, once the column widths are known.
+"""
+
+import datetime
+import io
+import math
+import re
+
+import xlsxwriter
+from django.conf import settings
+
+CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+FONT = "宋体"
+BODY_SIZE = 10.5  # 五号, the size of an office's tables
+TITLE_SIZE = 16  # 三号
+SUBTITLE_SIZE = 12  # 小四
+HEADER_ROW = 3  # zero-based: row 4 on paper; rows 1-3 are the title block
+LINE_HEIGHT = 14  # points per line of 10.5-point text
+DATE_FORMAT = 'yyyy"年"m"月"d"日"'
+# Printable width of A4 with 0.5-inch side margins (184.6 mm portrait, 271.6 mm landscape) in
+# column-width units, as LibreOffice measures them: it sizes a unit by the default font, and
+# without Calibri installed it takes a wider face, so a unit is about 2.7 mm there (Excel with
+# Calibri: 1.9 mm, where the same table simply prints larger). Measured here: a 100-unit table
+# fits landscape at 100 % and portrait at 69 %.
+PORTRAIT_CHARS = 68
+LANDSCAPE_CHARS = 100
+MIN_SCALE = 0.82  # above the 80 % the issue allows: page breaks fall between columns
+MIN_WIDTH, MAX_WIDTH = 5, 40
+
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def federation_name():
+    """The issuing body, e.g. 福安市工商联（总商会）: ``settings.FEDERATION_NAME``."""
+    return getattr(settings, "FEDERATION_NAME", "") or "福安市工商联（总商会）"
+
+
+def chinese_date(day):
+    """2018年8月15日, as an office writes a date."""
+    if isinstance(day, datetime.datetime):
+        day = day.date()
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def clean_text(value):
+    """A string xlsx can hold: control characters removed, at most 32,767 characters."""
+    value = str(value)
+    if not value.isprintable():  # C-speed check; the regex only for the rare exception
+        value = _ILLEGAL.sub("", value)
+    return value[:32767]
+
+
+def display_width(text):
+    """Columns a text needs: a Chinese character is about two Latin ones wide.
+
+    A CJK character is three bytes in UTF-8 and an ASCII one is one, so (bytes + characters) / 2
+    counts 2 and 1; it runs at C speed, which matters over a 1,320-row sheet.
+    """
+    text = str(text)
+    return (len(text.encode()) + len(text)) // 2
+
+
+class Percent(float):
+    """A share between 0 and 1, written as a percentage number (75.0) under a ``（%）`` header."""
+
+
+class ActivityNumber(int):
+    """第N次, kept a number so it sorts and filters as one."""
+
+
+class Sum:
+    """A totals cell: ``SUBTOTAL(109, column)`` over the data, stored with ``value``."""
+
+    def __init__(self, value):
+        self.value = value
+
+
+class Column:
+    """One column: its header (with the unit), a width cap, and whether long text wraps.
+
+    ``width`` fixes the width; otherwise the column fits its longest value up to ``cap``
+    (default ``MAX_WIDTH``) and wraps beyond it. ``drop_if_empty`` leaves the column out when
+    no data row has a value in it (e.g. 其他领导 in a year without any).
+    """
+
+    def __init__(self, header, *, width=None, cap=None, drop_if_empty=False, align=None):
+        self.header = header
+        self.width = width
+        self.cap = cap or MAX_WIDTH
+        self.drop_if_empty = drop_if_empty
+        self.align = align
+
+
+class FormalBook:
+    """A workbook of formal tables. ``title`` heads every sheet (e.g. 福安市工商联（总商会）
+    2018年度轮值活动统计表); ``made_on`` is the 制表日期 (a date; today if None)."""
+
+    def __init__(self, *, title, made_on=None, unit=None):
+        self.buffer = io.BytesIO()
+        self.workbook = xlsxwriter.Workbook(
+            self.buffer,
+            {
+                "constant_memory": True,
+                "strings_to_formulas": False,
+                "strings_to_numbers": False,
+                "strings_to_urls": False,
+                # The Normal style too: a cell without its own format is 宋体 as well.
+                "default_format_properties": {
+                    "font_name": FONT,
+                    "font_size": BODY_SIZE,
+                    "valign": "vcenter",
+                },
+            },
+        )
+        self.workbook.set_properties({"title": title, "author": unit or federation_name()})
+        self.title = title
+        self.unit = unit or federation_name()
+        self.made_on = made_on or datetime.date.today()
+        self._formats = {}
+        self.sheets = []
+        self.border_format = self.workbook.add_format({"border": 1})
+
+    def format(self, **props):
+        """A cell format with the house font; formats are made once per combination."""
+        key = tuple(sorted(props.items()))
+        fmt = self._formats.get(key)
+        if fmt is None:
+            fmt = self.workbook.add_format({"font_name": FONT, "font_size": BODY_SIZE, **props})
+            self._formats[key] = fmt
+        return fmt
+
+    def sheet(self, name, columns, **options):
+        sheet = FormalSheet(self, name, columns, **options)
+        self.sheets.append(sheet)
+        return sheet
+
+    def close(self):
+        """Write every sheet and return the .xlsx bytes."""
+        for sheet in self.sheets:
+            sheet.close()
+        self.workbook.close()
+        return self.buffer.getvalue()
+
+
+class FormalSheet:
+    """One formal table. Add rows with :meth:`add`, totals with :meth:`total`, notes below the
+    table with :meth:`note`; nothing is written until :meth:`close`.
+
+    ``subtitle`` is row 2 (default: the sheet name); ``scope`` goes on the 制表单位 line;
+    ``freeze_col`` is how many leading columns stay put when scrolling (and repeat on every
+    page when the table is spread across pages); ``one_page`` shrinks the table to one page,
+    never below ``MIN_SCALE`` (a summary the office reads at a glance).
+    """
+
+    def __init__(
+        self,
+        book,
+        name,
+        columns,
+        *,
+        subtitle=None,
+        scope="",
+        freeze_col=1,
+        one_page=False,
+        orientation=None,
+    ):
+        self.book = book
+        self.name = name
+        self.columns = list(columns)
+        self.subtitle = subtitle if subtitle is not None else name
+        self.scope = scope
+        self.freeze_col = freeze_col
+        self.one_page = one_page
+        self.orientation = orientation
+        self.rows = []
+        self.sparse = {}  # row index -> {column index: number}: the mostly-empty columns
+        self.totals = []
+        self.notes = []
+        self.worksheet = book.workbook.add_worksheet(name[:31])
+
+    # Collecting ------------------------------------------------------------------------------
+
+    def add(self, *values, sparse=None):
+        """One data row. ``sparse`` ({column index: number}) fills the columns after
+        ``values`` that are mostly empty (an attendance matrix) without a cell per gap."""
+        if sparse:
+            self.sparse[len(self.rows)] = sparse
+        self.rows.append(values)
+
+    def total(self, *values):
+        """A totals row below the data: a :class:`Sum` becomes a SUBTOTAL formula."""
+        self.totals.append(values)
+
+    def note(self, text):
+        self.notes.append(text)
+
+    # Writing ---------------------------------------------------------------------------------
+
+    def _kept_columns(self):
+        kept = []
+        for i, column in enumerate(self.columns):
+            if column.drop_if_empty and not any(
+                i < len(r) and r[i] not in (None, "") for r in self.rows
+            ):
+                continue
+            kept.append(i)
+        return kept
+
+    def _widths(self, kept):
+        widths, wrap = [], set()
+        for position, i in enumerate(kept):
+            column = self.columns[i]
+            header_lines = str(column.header).split("\n")
+            natural = max(min(display_width(line), 12) for line in header_lines)
+            if column.width:
+                widths.append(column.width)
+                wrap.add(position)
+                continue
+            for row in self.rows:
+                if i >= len(row) or row[i] is None:
+                    continue
+                width = _value_width(row[i])
+                if width > natural:
+                    natural = width
+            if natural > column.cap:
+                wrap.add(position)
+            widths.append(min(max(natural + 2, MIN_WIDTH), column.cap + 2))
+            # Headers wrap in their cell whatever the column.
+        return widths, wrap
+
+    def _layout(self, total_width):
+        """(landscape?, pages across): portrait when it fits at 100 %, never below MIN_SCALE."""
+        if self.orientation:
+            landscape = self.orientation == "landscape"
+        else:
+            landscape = total_width > PORTRAIT_CHARS
+        capacity = LANDSCAPE_CHARS if landscape else PORTRAIT_CHARS
+        pages = max(1, math.ceil(total_width * MIN_SCALE / capacity))
+        return landscape, pages
+
+    def _first_page_last_column(self, widths):
+        """The last column printed on the first page when the table spreads across pages."""
+        total = sum(widths)
+        landscape, pages = self._layout(total)
+        if pages == 1:
+            return len(widths) - 1
+        capacity = LANDSCAPE_CHARS if landscape else PORTRAIT_CHARS
+        room = capacity / min(1, pages * capacity / total)
+        used = 0
+        for position, width in enumerate(widths):
+            used += width
+            if used > room:
+                return max(position - 1, 0)
+        return len(widths) - 1
+
+    def close(self):
+        book, ws = self.book, self.worksheet
+        kept = self._kept_columns()
+        widths, wrap = self._widths(kept)
+        ncols = len(kept)
+        last_col = ncols - 1
+        for position, width in enumerate(widths):
+            ws.set_column(position, position, width)
+
+        border = {"border": 1, "valign": "vcenter"}
+        title_fmt = book.format(bold=True, font_size=TITLE_SIZE, align="center", valign="vcenter")
+        subtitle_fmt = book.format(bold=True, font_size=SUBTITLE_SIZE, align="center")
+        line_left = book.format(align="left", valign="vcenter")
+        line_right = book.format(align="right", valign="vcenter")
+        header_fmt = book.format(
+            bold=True, align="center", text_wrap=True, bg_color="#F2F2F2", **border
+        )
+        total_label = book.format(bold=True, align="center", **border)
+
+        # Title block, centred over what prints on the first page.
+        title_col = self._first_page_last_column(widths)
+        ws.set_row(0, 30)
+        _merge(ws, 0, 0, title_col, clean_text(book.title), title_fmt)
+        ws.set_row(1, 20)
+        subtitle = f"{self.subtitle}（{self.scope}）" if self.scope else self.subtitle
+        _merge(ws, 1, 0, title_col, clean_text(subtitle), subtitle_fmt)
+        left = f"制表单位：{book.unit}"
+        right = f"制表日期：{chinese_date(book.made_on)}"
+        # 制表日期 takes as many columns from the right as it needs; 制表单位 the rest.
+        split, room = title_col + 1, 0
+        while split > 1 and room < display_width(right) + 2:
+            split -= 1
+            room += widths[split]
+        if ncols > 1:
+            _merge(ws, 2, 0, split - 1, clean_text(left), line_left)
+            _merge(ws, 2, split, title_col, clean_text(right), line_right)
+        else:
+            ws.write_string(2, 0, clean_text(f"{left}　{right}"), line_left)
+        left_chars = display_width(left) + display_width(right)
+        if left_chars > sum(widths) - 2:
+            ws.set_row(2, LINE_HEIGHT * 2 + 4)
+
+        # Header.
+        header_lines = max(
+            sum(
+                max(1, math.ceil(display_width(part) / max(widths[p] - 1, 1)))
+                for part in _header_text(self.columns[i].header, widths[p]).split("\n")
+            )
+            for p, i in enumerate(kept)
+        )
+        ws.set_row(HEADER_ROW, LINE_HEIGHT * header_lines + 6)
+        for position, i in enumerate(kept):
+            ws.write_string(
+                HEADER_ROW,
+                position,
+                _header_text(self.columns[i].header, widths[position]),
+                header_fmt,
+            )
+
+        # Data.
+        first = HEADER_ROW + 1
+        formats = [
+            self._cell_formats(self.columns[i], position in wrap) for position, i in enumerate(kept)
+        ]
+        row_index = first
+        position_of = {i: p for p, i in enumerate(kept)}
+        plain = [not self.columns[i].align for i in kept]
+        plain_text = [plain[p] and p not in wrap for p in range(len(kept))]
+        # Text columns that wrap, by column index: a row's height is set for its longest text.
+        wrapping = {kept[p]: max(widths[p] - 1, 1) for p in wrap}
+        for number, row in enumerate(self.rows):
+            lines = 1
+            cells = []
+            for i, value in enumerate(row):
+                if value is None or value == "":
+                    continue  # ruled by the conditional format below: no cell to write
+                position = position_of.get(i)
+                if position is None:
+                    continue  # a column left out
+                cells.append((position, value))
+                if i in wrapping and type(value) is str:
+                    room = wrapping[i]
+                    if "\n" in value:
+                        needed = sum(
+                            max(1, -(-display_width(part) // room)) for part in value.split("\n")
+                        )
+                    else:
+                        needed = -(-((len(value.encode()) + len(value)) // 2) // room)
+                    if needed > lines:
+                        lines = needed
+            if lines > 1:
+                ws.set_row(row_index, LINE_HEIGHT * lines + 4)
+            for position, value in cells:
+                if type(value) is int and plain[position]:
+                    # A count needs nothing but the Normal style (宋体, centred vertically,
+                    # right-aligned) and the table's ruling: no format of its own, which is
+                    # most of what a styled workbook costs over a bare one.
+                    ws.write_number(row_index, position, value)
+                elif type(value) is int:
+                    ws.write_number(row_index, position, value, formats[position]["number"])
+                elif type(value) is str and plain_text[position]:
+                    ws.write_string(row_index, position, clean_text(value))
+                else:
+                    _write(ws, row_index, position, value, formats[position])
+            sparse = self.sparse.get(number)
+            if sparse:
+                for i in sorted(sparse):
+                    position = position_of.get(i)
+                    if position is None:
+                        continue
+                    # The Normal style (宋体, right-aligned number) and the table's ruling
+                    # (conditional format) are all these cells need: no format of their own.
+                    ws.write_number(row_index, position, sparse[i])
+            row_index += 1
+        last_data = max(row_index - 1, first)
+        if row_index == first:  # no data: one empty ruled row keeps the table whole
+            for position in range(ncols):
+                ws.write_blank(first, position, None, formats[position]["text"])
+            row_index += 1
+
+        # Totals: a blank row, then SUBTOTAL formulas with their values.
+        if self.totals:
+            row_index += 1
+            for values in self.totals:
+                for position, i in enumerate(kept):
+                    value = values[i] if i < len(values) else None
+                    fmt = formats[position]
+                    if isinstance(value, Sum):
+                        letter = xlsxwriter.utility.xl_col_to_name(position)
+                        formula = f"=SUBTOTAL(109,{letter}{first + 1}:{letter}{last_data + 1})"
+                        ws.write_formula(row_index, position, formula, fmt["total"], value.value)
+                    elif position == 0 and isinstance(value, str):
+                        ws.write_string(row_index, position, clean_text(value), total_label)
+                    else:
+                        _write(ws, row_index, position, value, fmt, total=True)
+                row_index += 1
+        # Notes are for the screen: the print area ends with the table, so a note never lands
+        # alone on a page under a repeated header (what they say is in the 说明 sheet too).
+        ws.print_area(0, 0, max(row_index - 1, first), last_col)
+        for text in self.notes:
+            row_index += 1
+            lines = math.ceil(display_width(text) / max(sum(widths) - 2, 1))
+            ws.set_row(row_index, LINE_HEIGHT * max(lines, 1) + 4)
+            _merge(
+                ws,
+                row_index,
+                0,
+                last_col,
+                clean_text(text),
+                book.format(text_wrap=True, valign="top"),
+            )
+
+        # Empty data cells are ruled by one conditional format over the table rather than
+        # written one by one: the attendance matrix is mostly empty, and writing 150,000 blank
+        # styled cells would cost five times the table itself (LibreOffice and Excel both
+        # draw it, within the printed area that the header and totals rows span).
+        ws.conditional_format(
+            first, 0, last_data, last_col, {"type": "no_errors", "format": book.border_format}
+        )
+        ws.autofilter(HEADER_ROW, 0, last_data, last_col)
+        ws.freeze_panes(HEADER_ROW + 1, min(self.freeze_col, last_col))
+        self._print_setup(sum(widths))
+
+    def _cell_formats(self, column, wrap):
+        key = (column.align, wrap)
+        cache = self.book.__dict__.setdefault("_cell_format_sets", {})
+        if key not in cache:
+            cache[key] = self._make_cell_formats(column, wrap)
+        return cache[key]
+
+    def _make_cell_formats(self, column, wrap):
+        book = self.book
+        base = {"border": 1, "valign": "vcenter"}
+        if wrap:
+            base["text_wrap"] = True
+        if column.align:
+            base["align"] = column.align
+        made = {}
+        for kind, extra in (
+            ("text", {}),
+            ("number", {"align": column.align or "right"}),
+            ("percent", {"num_format": "0.0", "align": "right"}),
+            ("activity", {"num_format": '"第"0"次"', "align": "center"}),
+            ("date", {"num_format": DATE_FORMAT, "align": "center"}),
+        ):
+            made[kind] = book.format(**{**base, **extra})
+            made[f"{kind}_total"] = book.format(**{**base, **extra, "bold": True})
+        made["total"] = book.format(**{**base, "align": "right", "bold": True})
+        return made
+
+    def _print_setup(self, total_width):
+        ws = self.worksheet
+        landscape, pages = self._layout(total_width)
+        ws.set_paper(9)  # A4
+        if landscape:
+            ws.set_landscape()
+        else:
+            ws.set_portrait()
+        ws.set_margins(left=0.5, right=0.5, top=0.8, bottom=0.8)
+        ws.center_horizontally()
+        ws.repeat_rows(HEADER_ROW)
+        if pages > 1 and self.freeze_col:
+            ws.repeat_columns(0, self.freeze_col - 1)
+        if self.one_page:
+            ws.fit_to_pages(1, 1)
+        else:
+            ws.fit_to_pages(pages, 0)
+        font = f'&"{FONT},Regular"&10'
+        title = self.book.title.replace("&", "&&")
+        ws.set_header(f"&L{font}{title}&R{font}&A", {"margin": 0.3})
+        ws.set_footer(f"&C{font}第 &P 页 共 &N 页", {"margin": 0.3})
+
+
+def _header_text(header, width):
+    """The unit on its own line when the header does not fit: 活动次数\n（次）, never 活动次数（
+    次）."""
+    header = clean_text(header)
+    if "\n" not in header and "（" in header and display_width(header) > width - 1:
+        header = header.replace("（", "\n（", 1)
+    return header
+
+
+def _merge(ws, row, first_col, last_col, text, fmt):
+    if last_col > first_col:
+        ws.merge_range(row, first_col, row, last_col, text, fmt)
+    else:
+        ws.write_string(row, first_col, text, fmt)
+
+
+def _value_width(value):
+    if type(value) is str:
+        if "\n" not in value:
+            return display_width(value)
+        return max(display_width(part) for part in value.split("\n"))
+    if isinstance(value, bool):
+        return 4
+    if isinstance(value, Percent):
+        return 6
+    if isinstance(value, ActivityNumber):
+        return 7
+    if isinstance(value, int | float):
+        return len(str(value))
+    if isinstance(value, datetime.date):
+        return 14
+    return max((display_width(part) for part in str(value).split("\n")), default=0)
+
+
+def _write(ws, row, col, value, formats, *, total=False):
+    suffix = "_total" if total else ""
+    if type(value) is str and value:
+        ws.write_string(row, col, clean_text(value), formats["text" + suffix])
+    elif value is None or value == "":
+        ws.write_blank(row, col, None, formats["text" + suffix])
+    elif isinstance(value, bool):
+        ws.write_string(row, col, "是" if value else "否", formats["text" + suffix])
+    elif isinstance(value, Percent):
+        ws.write_number(row, col, float(value) * 100, formats["percent" + suffix])
+    elif isinstance(value, ActivityNumber):
+        ws.write_number(row, col, int(value), formats["activity" + suffix])
+    elif isinstance(value, int | float):
+        ws.write_number(row, col, value, formats["number" + suffix])
+    elif isinstance(value, datetime.date):
+        if not isinstance(value, datetime.datetime):
+            value = datetime.datetime(value.year, value.month, value.day)
+        ws.write_datetime(row, col, value, formats["date" + suffix])
+    else:
+        ws.write_string(row, col, clean_text(value), formats["text" + suffix])
