@@ -17,7 +17,6 @@ from members.roster import (
     ROLE_HEADERS,
     group_label,
     offices_label,
-    write_roster,
     write_roster_template,
 )
 
