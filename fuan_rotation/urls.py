@@ -29,6 +29,7 @@ urlpatterns = [
     path("", include((roster_urls.file_urlpatterns, "roster"))),
     path("", include("activities.schedule.urls")),
     path("", include("reports.urls")),
+    path("", include("members.urls")),
 ]
 
 # A lost database connection answers 503 with the site's page (fuan_rotation/errors.py).

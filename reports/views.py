@@ -12,7 +12,8 @@ from django.utils.http import content_disposition_header
 from django.views import View
 
 from activities.services import convened_groups
-from members.models import Role
+from members.access import record_access
+from members.models import PersonalDataAccess, Role
 from reports import charts
 from reports.excel import CONTENT_TYPE, file_name, workbook_bytes
 from reports.forms import PeriodForm
@@ -82,6 +83,10 @@ class _ReportView(ReportAccessMixin, View):
 
 class _ExportMixin:
     def respond(self, report, form):
+        # The workbook names every member and their attendance: the access log records it.
+        record_access(
+            self.request, PersonalDataAccess.Kind.REPORT_WORKBOOK, rows=len(report.members)
+        )
         response = HttpResponse(workbook_bytes(report), content_type=CONTENT_TYPE)
         response["Content-Disposition"] = content_disposition_header(
             as_attachment=True, filename=file_name(report)

@@ -32,6 +32,8 @@ from activities.roster.export import (
     roster_template_workbook,
 )
 from activities.roster.planner import plan_file, roster_apply
+from members.access import record_access
+from members.models import Member, PersonalDataAccess
 from members.permissions import StaffRequiredMixin
 from members.roster import MAX_FILE_SIZE, RosterFileError, read_roster
 
@@ -218,6 +220,11 @@ class RosterImportPreviewView(StaffRequiredMixin, TemplateView):
 
 class RosterExportView(StaffRequiredMixin, View):
     def get(self, request, *args, **kwargs):
+        record_access(
+            request,
+            PersonalDataAccess.Kind.ROSTER_EXPORT,
+            rows=Member.objects.active().count(),
+        )
         return FileResponse(
             io.BytesIO(roster_export_workbook()),
             as_attachment=True,

@@ -1,0 +1,18 @@
+"""Recording a reading of personal data from a view (the access log, 数据访问记录)."""
+
+from fuan_rotation.security import client_ip_address
+from members.services import access_record
+
+
+def record_access(request, kind, *, rows, what=None):
+    """Log that ``request.user`` read ``rows`` members' data (``kind``: PersonalDataAccess.Kind).
+
+    ``what`` defaults to the path with its query string.
+    """
+    return access_record(
+        by=request.user,
+        kind=kind,
+        what=what if what is not None else request.get_full_path(),
+        rows=rows,
+        address=client_ip_address(request),
+    )
