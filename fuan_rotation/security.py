@@ -80,6 +80,18 @@ def log_login(sender, request, user, **kwargs):
     logger.info("login username=%s ip=%s", _username(user), client_ip_address(request))
 
 
+@receiver(user_logged_in, dispatch_uid="security_reset_pair_on_login")
+def reset_pair_on_login(sender, request, user, **kwargs):
+    """A success clears this (username, address) pair's failures, and only those: the other
+    names' failures from the address still count towards its limit (see failure_limit)."""
+    from axes.models import AccessAttempt
+
+    if request is None:
+        return
+    address = getattr(request, "axes_ip_address", None) or client_ip_address(request)
+    AccessAttempt.objects.filter(username=_username(user), ip_address=address).delete()
+
+
 @receiver(user_logged_out, dispatch_uid="security_log_logout")
 def log_logout(sender, request, user, **kwargs):
     logger.info("logout username=%s ip=%s", _username(user), client_ip_address(request))

@@ -185,7 +185,6 @@ AUTHENTICATION_BACKENDS = [
 ]
 # (The failure limits and lockout parameters are in the issue-12 block at the end.)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
-AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "fuan_rotation.security.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "fuan_rotation.security.client_ip_address"
 # Behind a reverse proxy every request comes from the proxy's address: say how many proxies
@@ -262,3 +261,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_USERNAME_FAILURE_LIMIT = 5
 AXES_ADDRESS_FAILURE_LIMIT = int(env_str("AXES_ADDRESS_FAILURE_LIMIT", default="30") or 30)
 AXES_FAILURE_LIMIT = "fuan_rotation.security.failure_limit"
+# axes' own reset on success would clear every attempt of the address (its "ip_address"
+# parameter), so one valid login could wipe the count for all names; security.py clears only
+# the (username, address) pair that logged in.
+AXES_RESET_ON_SUCCESS = False
