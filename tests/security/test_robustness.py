@@ -152,7 +152,7 @@ def test_member_page_for_a_member_is_not_cached(member_client, member_user):
 
 # Calendar feed -----------------------------------------------------------------------------
 
-CONTROL = "\x0b\x1b\x7f\u2028\u2029\u0085\u202e\x00"
+CONTROL = "\x0b\x1b\x7f\u2028\u2029\u0085\u202e"  # NUL cannot be stored in PostgreSQL
 
 
 def test_feed_strips_control_characters(client, group1, staff_user):
@@ -176,9 +176,7 @@ def test_feed_strips_control_characters(client, group1, staff_user):
 
 
 def test_feed_timezone_carries_only_the_rule_in_force(client, group1, staff_user):
-    ActivityFactory(
-        group=group1, date=datetime.date(YEAR, 6, 1), start_time=datetime.time(14, 30)
-    )
+    ActivityFactory(group=group1, date=datetime.date(YEAR, 6, 1), start_time=datetime.time(14, 30))
     feed = calendar_feed_create(by=staff_user)
     body = client.get(reverse("schedule:calendar_feed", args=[feed.token])).content
     cal = Calendar.from_ical(body)
@@ -278,7 +276,9 @@ def test_two_staff_adding_one_member_to_two_groups_at_once_get_a_clear_message()
             connections.close_all()
 
     with mock.patch("activities.views.membership_assign", assign_after_both_validated):
-        threads = [threading.Thread(target=add, args=pair) for pair in zip(staff, groups)]
+        threads = [
+            threading.Thread(target=add, args=pair) for pair in zip(staff, groups, strict=True)
+        ]
         for thread in threads:
             thread.start()
         for thread in threads:
