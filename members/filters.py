@@ -38,7 +38,7 @@ class PersonalDataAccessFilterSet(django_filters.FilterSet):
 
     def __init__(self, data=None, queryset=None, **kwargs):
         if queryset is None:
-            queryset = PersonalDataAccess.objects.select_related("user")
+            queryset = PersonalDataAccess.objects.select_related("user__member")
         super().__init__(data, queryset, **kwargs)
 
     @property

@@ -1,6 +1,8 @@
 """The rotation schedule, the conveners' side (my group, their month's plan, the yearly
 obligation) and calendar feeds."""
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.mixins import UserPassesTestMixin
@@ -44,6 +46,7 @@ from members.permissions import StaffRequiredMixin
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MIN_YEAR, MAX_YEAR = 2000, 2100
+FEED_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 def _check_year(year):
@@ -348,6 +351,9 @@ class CalendarFeedView(View):
     """The feed itself: a phone calendar cannot log in, so the secret address is the key."""
 
     def get(self, request, token):
+        # A token is URL-safe base64; anything else (a NUL byte breaks PostgreSQL) is unknown.
+        if not FEED_TOKEN.fullmatch(token):
+            raise Http404
         feed = CalendarFeed.objects.filter(token=token, revoked_at__isnull=True).first()
         if feed is None:
             raise Http404

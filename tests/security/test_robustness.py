@@ -57,6 +57,33 @@ def test_no_query_string_value_gives_a_500(name, args, params, staff_user, conve
             assert response.status_code < 500, (user, url, params, value)
 
 
+HUGE = "9" * 25
+PATHS = [
+    f"/members/{HUGE}/",
+    f"/groups/{HUGE}/",
+    f"/groups/{HUGE}/members/",
+    f"/activities/{HUGE}/",
+    f"/activities/{HUGE}/edit/",
+    f"/schedule/{HUGE}/",
+    f"/schedule/{HUGE}.xlsx",
+    f"/schedule/{YEAR}/13/edit/",
+    f"/schedule/{YEAR}/0/edit/",
+    f"/schedule/{HUGE}/1/edit/",
+    f"/obligation/{HUGE}/",
+    f"/reports/{HUGE}/",
+    f"/reports/{HUGE}/export.xlsx",
+    f"/my-group/plan/{HUGE}/",
+    "/calendar/%00.ics",
+]
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_absurd_numbers_in_paths_are_not_a_500(path, staff_user):
+    client = Client(raise_request_exception=False)
+    client.force_login(staff_user)
+    assert client.get(path).status_code < 500
+
+
 def test_plan_for_a_group_named_abc_is_not_found(convener_client):
     # The report: /my-group/plan/?group=abc answered 500.
     response = convener_client.get(reverse("schedule:plan_create"), {"group": "abc"})

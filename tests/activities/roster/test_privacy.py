@@ -241,3 +241,17 @@ class TestMyGroupParticipation:
     def test_convener_sees_who_has_not_taken_part(self, convener_client, held):
         response = convener_client.get(reverse("schedule:my_group"))
         assert "未参加丁" in [m.name for m in response.context["not_yet"]]
+
+
+@pytest.mark.parametrize("size", [2, 40])
+def test_access_log_page_queries_do_not_grow(staff_client, member_user, size):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for i in range(size):
+        access_record(by=member_user, kind="member_page", what=f"/members/{i}/", rows=1)
+    with CaptureQueriesContext(connection) as queries:
+        response = staff_client.get(reverse("audit:access_log_list"))
+    assert len(response.context["entries"]) == size
+    # session, user, count, page (the login of each entry joined in)
+    assert len(queries) == 4, [q["sql"] for q in queries]
