@@ -59,10 +59,9 @@ class RequestBodyLimitMiddleware:
             body = loader.render_to_string(
                 "413.html", {"limit_mib": round(limit / 1024 / 1024, 1)}, request=request
             )
-            response = HttpResponse(body, status=413)
-            # The unread body stays on the connection: close it rather than read it.
-            response["Connection"] = "close"
-            return response
+            # No Connection header: WSGI servers refuse hop-by-hop headers from the application;
+            # the server itself deals with the unread body.
+            return HttpResponse(body, status=413)
         return self.get_response(request)
 
 

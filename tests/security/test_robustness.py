@@ -4,6 +4,7 @@ are read, no-store on personal data, a clean calendar feed, and lockout per addr
 import datetime
 import threading
 from unittest import mock
+from wsgiref.util import is_hop_by_hop
 
 import pytest
 from django.db import connection, connections
@@ -131,6 +132,8 @@ def test_anonymous_upload_of_200_mb_is_refused_unread(client, no_body_reading):
     assert response.status_code == 413
     assert "太大" in response.content.decode()
     assert not no_body_reading.called
+    # WSGI servers refuse hop-by-hop headers (Connection: close) from the application.
+    assert not [name for name in response.headers if is_hop_by_hop(name)]
 
 
 def test_anonymous_limit_is_small(client, no_body_reading):
