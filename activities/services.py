@@ -239,7 +239,14 @@ def group_conveners_set(*, group, conveners, by):
     for membership in group.memberships.current().select_related("member"):
         is_convener = membership.member_id in wanted
         if membership.is_convener != is_convener:
-            membership_assign(member=membership.member, group=group, by=by, is_convener=is_convener)
+            # If someone moved the member out meanwhile, say so rather than move them back.
+            membership_assign(
+                member=membership.member,
+                group=group,
+                by=by,
+                is_convener=is_convener,
+                expected_group_id=group.pk,
+            )
     return group
 
 
