@@ -41,18 +41,6 @@ class PersonalDataAccessFilterSet(django_filters.FilterSet):
             queryset = PersonalDataAccess.objects.select_related("user__member")
         super().__init__(data, queryset, **kwargs)
 
-    @property
-    def qs(self):
-        # django-filter returns nothing for an invalid form; the log shows everything instead,
-        # with the bad field marked.
-        if not self.is_bound or self.form.is_valid():
-            return super().qs
-        valid = {k: v for k, v in self.form.cleaned_data.items() if k not in self.form.errors}
-        queryset = self.queryset.all()
-        for name, value in valid.items():
-            queryset = self.filters[name].filter(queryset, value)
-        return queryset
-
     def filter_start(self, queryset, name, value):
         return queryset.filter(at__gte=_day_start(value))
 

@@ -2,9 +2,11 @@
 
 This is the one rule (issue 12, item 1): staff and leadership see every member's contact
 details; a convener or member sees their own and their current group's; everyone else sees
-``139****1234`` and ``z***@example.com``. Every path that shows, searches, sorts or exports
-contact details asks ``ContactVisibility`` (the roster list and member page, group pages,
-我的轮值组, the roster search, the admin).
+``139****1234`` and ``z***@example.com``. Every page that shows or searches contact details
+asks ``ContactVisibility`` (the roster list and member page, group pages, 我的轮值组, the
+roster search, the member's change history). The roster export is for staff only. The admin
+(members/admin.py), which cannot look at groups, shows them in full only to logins that read
+everything and masks them for any other.
 """
 
 import re
