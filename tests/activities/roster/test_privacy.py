@@ -141,6 +141,8 @@ class TestAccessLog:
         assert entry.rows == 1
         assert "q=55550058" in entry.what
         assert entry.address == "127.0.0.1"
+        _search(staff_client, "王叁 139")
+        assert PersonalDataAccess.objects.filter(what__contains="q=王叁+139").exists()
 
     def test_member_page_by_a_non_staff_login_is_recorded(
         self, member_client, staff_client, stranger
