@@ -8,6 +8,7 @@ from activities.models import (
     Publicity,
     RotationGroup,
 )
+from activities.roster.mobiles import mask_email, mask_mobile
 from members.history import changes_of, merged
 from members.models import Member, PublicOffice
 
@@ -51,9 +52,12 @@ def activity_changes(activity):
     )
 
 
-def member_changes(member):
+def member_changes(member, *, shows_contact=True):
+    """The member's changes; without ``shows_contact`` old and new mobiles and e-mails are
+    masked as the reader sees them elsewhere (activities/roster/mobiles.py)."""
+    masks = None if shows_contact else {"mobile": mask_mobile, "email": mask_email}
     return merged(
-        changes_of(member.history.all()),
+        changes_of(member.history.all(), masks=masks),
         changes_of(
             PublicOffice.history.filter(member_id=member.pk),
             parent="member",

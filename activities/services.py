@@ -88,18 +88,42 @@ def membership_end(*, member, by, on=None):
     return current
 
 
+_UNCHECKED = object()
+
+
 @transaction.atomic
-def membership_assign(*, member, group, by, is_convener=False, start=None):
+def membership_assign(
+    *, member, group, by, is_convener=False, start=None, expected_group_id=_UNCHECKED
+):
     """Put a member in a group from `start` (today by default), ending their current one.
 
-    Moving within the same group only changes the convener flag.
+    Moving within the same group only changes the convener flag. `expected_group_id` is the
+    member's current group (a pk, or None for no group) as the person moving them saw it: if
+    someone else moved the member meanwhile (two staff adding the same member to two groups at
+    once), ValidationError says so and nothing is written. The member's row is locked first,
+    so two moves of one member run one after the other.
     """
     start = start or timezone.localdate()
+    Member.objects.select_for_update().filter(pk=member.pk).first()
     current = (
         GroupMembership.objects.select_for_update()
         .filter(member=member, end_date__isnull=True)
+        .select_related("group")
         .first()
     )
+    current_group_id = current.group_id if current else None
+    if expected_group_id is not _UNCHECKED and current_group_id != expected_group_id:
+        raise ValidationError(
+            _(
+                "%(name)s was moved by someone else a moment ago and is now in %(group)s. "
+                "Nothing was changed; look at the groups again before moving them."
+            ),
+            code="membership_changed",
+            params={
+                "name": member.name,
+                "group": current.group if current else _("no group"),
+            },
+        )
     if current is not None and current.group_id == group.pk:
         if current.is_convener != is_convener:
             current.is_convener = is_convener
@@ -215,7 +239,14 @@ def group_conveners_set(*, group, conveners, by):
     for membership in group.memberships.current().select_related("member"):
         is_convener = membership.member_id in wanted
         if membership.is_convener != is_convener:
-            membership_assign(member=membership.member, group=group, by=by, is_convener=is_convener)
+            # If someone moved the member out meanwhile, say so rather than move them back.
+            membership_assign(
+                member=membership.member,
+                group=group,
+                by=by,
+                is_convener=is_convener,
+                expected_group_id=group.pk,
+            )
     return group
 
 

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
@@ -48,6 +49,7 @@ from activities.services import (
     membership_assign,
     membership_end,
 )
+from fuan_rotation.params import positive_int
 from members.locking import StaleEditError
 from members.permissions import StaffRequiredMixin
 
@@ -221,12 +223,18 @@ class GroupMembersEditView(StaffRequiredMixin, TemplateView):
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(add_form=form))
         member = form.cleaned_data["member"]
-        membership_assign(
-            member=member,
-            group=self.group,
-            by=self.request.user,
-            start=form.cleaned_data["start_date"],
-        )
+        try:
+            membership_assign(
+                member=member,
+                group=self.group,
+                by=self.request.user,
+                start=form.cleaned_data["start_date"],
+                expected_group_id=member.current_group_id,
+            )
+        except ValidationError as error:
+            # Someone else moved this member at the same moment (activities/services.py).
+            form.add_error("member", error.messages)
+            return self.render_to_response(self.get_context_data(add_form=form), status=409)
         messages.success(
             self.request,
             _("%(name)s is now in %(group)s.") % {"name": member.name, "group": self.group},
@@ -260,13 +268,13 @@ class GroupMembersEditView(StaffRequiredMixin, TemplateView):
         return self._done()
 
     def _remove(self):
-        member_id = self.request.POST.get("member", "")
+        member_id = positive_int(self.request.POST.get("member", ""))
         membership = (
             self.group.memberships.current()
-            .filter(member_id=int(member_id))
+            .filter(member_id=member_id)
             .select_related("member")
             .first()
-            if member_id.isdigit()
+            if member_id
             else None
         )
         if membership is None:
@@ -441,11 +449,11 @@ class ActivityFormView(ActivityEditorRequiredMixin, TemplateView):
 class ActivityCreateView(ActivityFormView):
     def get_initial(self):
         # "Record an activity" from a group's page comes with ?group=<number>.
-        number = self.request.GET.get("group", "")
+        number = positive_int(self.request.GET.get("group", ""))
         groups = self.editable_groups()
         if groups is None:
             groups = RotationGroup.objects.active()
-        group = groups.filter(number=number).first() if number.isdigit() else None
+        group = groups.filter(number=number).first() if number else None
         if group is None and self.editable_groups() is not None:
             group = groups.order_by("number").first()
         return {"group": group.pk} if group else {}
@@ -487,6 +495,16 @@ class ReviewListView(StaffRequiredMixin, ListView):
         return super().get_context_data(return_form=ReturnForm(), **kwargs)
 
 
+def _safe_next(request):
+    """The form's ``next`` when it is a path on this site; an outside address is ignored."""
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return None
+
+
 class ActivityApproveView(StaffRequiredMixin, View):
     def post(self, request, pk):
         activity = get_object_or_404(Activity, pk=pk)
@@ -496,7 +514,7 @@ class ActivityApproveView(StaffRequiredMixin, View):
             messages.error(request, " ".join(exc.messages))
         else:
             messages.success(request, _("Approved: %(activity)s") % {"activity": activity})
-        return redirect(request.POST.get("next") or reverse("schedule:review_list"))
+        return redirect(_safe_next(request) or reverse("schedule:review_list"))
 
 
 class ActivityReturnView(StaffRequiredMixin, View):

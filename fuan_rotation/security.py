@@ -9,8 +9,10 @@ import logging
 from axes.signals import user_locked_out
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db.models import Sum
 from django.dispatch import receiver
 from django.shortcuts import render
+from django.utils import timezone
 
 logger = logging.getLogger("fuan_rotation.security")
 
@@ -34,10 +36,36 @@ def client_ip_address(request):
     return forwarded[-count]
 
 
+def failure_limit(request, credentials):
+    """AXES_FAILURE_LIMIT: 5 failures per (username, address), 30 per address over any names.
+
+    django-axes compares one limit with the largest count over its lockout parameters
+    ([["username", "ip_address"], "ip_address"]). So: when this pair has already failed
+    AXES_USERNAME_FAILURE_LIMIT times, that limit applies (the pair is locked); otherwise the
+    higher AXES_ADDRESS_FAILURE_LIMIT applies, and only the address's total can reach it. An
+    office behind one NAT address is not locked out by one colleague's typos.
+    """
+    from axes.helpers import get_client_username
+    from axes.models import AccessAttempt
+
+    per_user = settings.AXES_USERNAME_FAILURE_LIMIT
+    username = get_client_username(request, credentials)
+    address = getattr(request, "axes_ip_address", None) or client_ip_address(request)
+    cutoff = timezone.now() - settings.AXES_COOLOFF_TIME
+    pair_failures = (
+        AccessAttempt.objects.filter(
+            username=username, ip_address=address, attempt_time__gte=cutoff
+        ).aggregate(total=Sum("failures_since_start"))["total"]
+        or 0
+    )
+    return per_user if pair_failures >= per_user else settings.AXES_ADDRESS_FAILURE_LIMIT
+
+
 def lockout_response(request, original_response, credentials):
     """AXES_LOCKOUT_CALLABLE: the site's own page, in Chinese, with 429 Too Many Requests."""
     context = {
-        "failure_limit": settings.AXES_FAILURE_LIMIT,
+        "by_address": failure_limit(request, credentials) != settings.AXES_USERNAME_FAILURE_LIMIT,
+        "failure_limit": settings.AXES_USERNAME_FAILURE_LIMIT,
         "cooloff_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
     }
     return render(request, "axes/lockout.html", context, status=429)
@@ -50,6 +78,18 @@ def _username(user):
 @receiver(user_logged_in, dispatch_uid="security_log_login")
 def log_login(sender, request, user, **kwargs):
     logger.info("login username=%s ip=%s", _username(user), client_ip_address(request))
+
+
+@receiver(user_logged_in, dispatch_uid="security_reset_pair_on_login")
+def reset_pair_on_login(sender, request, user, **kwargs):
+    """A success clears this (username, address) pair's failures, and only those: the other
+    names' failures from the address still count towards its limit (see failure_limit)."""
+    from axes.models import AccessAttempt
+
+    if request is None:
+        return
+    address = getattr(request, "axes_ip_address", None) or client_ip_address(request)
+    AccessAttempt.objects.filter(username=_username(user), ip_address=address).delete()
 
 
 @receiver(user_logged_out, dispatch_uid="security_log_logout")

@@ -61,6 +61,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Issue 12: refuse oversized bodies before CSRF or a view reads them; no-store for logins.
+    "fuan_rotation.middleware.RequestBodyLimitMiddleware",
+    "fuan_rotation.middleware.PrivateCacheMiddleware",
     # Deny by default: every view needs a login unless it is marked @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -188,10 +191,8 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-AXES_FAILURE_LIMIT = 5
+# (The failure limits and lockout parameters are in the issue-12 block at the end.)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "fuan_rotation.security.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "fuan_rotation.security.client_ip_address"
 # Behind a reverse proxy every request comes from the proxy's address: say how many proxies
@@ -239,3 +240,36 @@ if _proxy_ssl_header:
 LOGGING["loggers"] = {
     "fuan_rotation.security": {"level": "INFO", "propagate": True},
 }
+
+# ---------------------------------------------------------------------------------------------
+# Personal data and robustness (issue 12, items 1, 2 and 6). See docs/operations.md.
+
+# The personal-data access log (数据访问记录, members.models.PersonalDataAccess) keeps entries
+# this many days; `manage.py prune_access_log` (daily from cron) deletes older ones.
+ACCESS_LOG_RETENTION_DAYS = int(env_str("ACCESS_LOG_RETENTION_DAYS", default="365") or 365)
+
+# Roster searches per login: at most ROSTER_SEARCH_LIMIT in ROSTER_SEARCH_WINDOW seconds
+# (fuan_rotation/ratelimit.py counts in the cache; 0 turns the limit off).
+ROSTER_SEARCH_LIMIT = int(env_str("ROSTER_SEARCH_LIMIT", default="30") or 0)
+ROSTER_SEARCH_WINDOW = 60
+
+# Request bodies: fuan_rotation/middleware.py refuses (413) a declared body larger than these
+# before anything reads it; anonymous requests (the login form) get the small limit. The roster
+# upload is 5 MiB at most (members/roster.py MAX_FILE_SIZE), plus the form around it.
+REQUEST_BODY_LIMIT = 6 * 1024 * 1024
+ANONYMOUS_REQUEST_BODY_LIMIT = 64 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # Django's default: non-file form data in memory
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
+FILE_UPLOAD_MAX_MEMORY_SIZE = REQUEST_BODY_LIMIT  # an upload stays in memory, never on disk
+FILE_UPLOAD_PERMISSIONS = 0o600
+
+# Logins: besides five failures per (username, address), an address is locked out after
+# AXES_ADDRESS_FAILURE_LIMIT failures over any usernames (fuan_rotation/security.py).
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_USERNAME_FAILURE_LIMIT = 5
+AXES_ADDRESS_FAILURE_LIMIT = int(env_str("AXES_ADDRESS_FAILURE_LIMIT", default="30") or 30)
+AXES_FAILURE_LIMIT = "fuan_rotation.security.failure_limit"
+# axes' own reset on success would clear every attempt of the address (its "ip_address"
+# parameter), so one valid login could wipe the count for all names; security.py clears only
+# the (username, address) pair that logged in.
+AXES_RESET_ON_SUCCESS = False

@@ -6,6 +6,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from activities.roster import urls as roster_urls
+from members import urls as members_urls
 from members import views as members_views
 
 urlpatterns = [
@@ -20,7 +21,7 @@ urlpatterns = [
         name="password_change_done",
     ),
     # 账号管理: staff manage the logins.
-    path("", include("members.urls")),
+    path("", include((members_urls.account_urlpatterns, "accounts"))),
     # The language switch works before login too (the login page offers it).
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
@@ -30,6 +31,7 @@ urlpatterns = [
     path("", include("activities.schedule.urls")),
     path("", include("activities.checkin.urls")),
     path("", include("reports.urls")),
+    path("", include((members_urls.audit_urlpatterns, "audit"))),
 ]
 
 # A lost database connection answers 503 with the site's page (fuan_rotation/errors.py).

@@ -9,4 +9,9 @@ login for a member (``/members/<id>/login/new/``) in ``views.py``/``urls.py`` (n
 ``accounts``), 修改密码 (``/accounts/password/``, everyone) in ``views.py`` mounted by
 fuan_rotation/urls.py; forms in ``forms.py``, writes in ``services.py`` (``login_*``), the
 "change your password first" rule in ``middleware.py``, templates in ``templates/accounts/``.
+The personal-data access log (数据访问记录: ``PersonalDataAccess`` in ``models.py``, the page in
+``views.py`` with its FilterSet in ``filters.py``, ``access.py`` for views that record) lives here
+because it is about people and logins: which login read which members' data. Who may see a
+member's contact details is decided in ``activities/roster/mobiles.py`` (it needs groups);
+``masking.py`` holds how a hidden mobile or e-mail looks.
 """

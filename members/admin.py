@@ -1,9 +1,11 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from members.models import Member, PublicOffice, User
+from members.masking import mask_mobile
+from members.models import Member, PersonalDataAccess, PublicOffice, User
 
 
 class PublicOfficeInline(admin.TabularInline):
@@ -28,6 +30,9 @@ class ArchivedFilter(admin.SimpleListFilter):
 
 @admin.register(Member)
 class MemberAdmin(SimpleHistoryAdmin):
+    """Full mobiles and e-mails only for logins that read everything (staff, leadership);
+    for any other admin login they are masked, not searchable and not in the form."""
+
     list_display = ["name", "role", "company", "industry", "township", "mobile", "archived_at"]
     list_filter = [
         ArchivedFilter,
@@ -41,6 +46,52 @@ class MemberAdmin(SimpleHistoryAdmin):
     search_fields = ["name", "company", "mobile", "pinyin_key"]
     inlines = [PublicOfficeInline]
     actions = None  # no bulk delete: people are archived, not deleted
+
+    @admin.display(description=_("mobile"))
+    def masked_mobile(self, obj):
+        return mask_mobile(obj.mobile)
+
+    def get_list_display(self, request):
+        shown = super().get_list_display(request)
+        if request.user.can_read_all:
+            return shown
+        return ["masked_mobile" if name == "mobile" else name for name in shown]
+
+    def get_search_fields(self, request):
+        fields = super().get_search_fields(request)
+        if request.user.can_read_all:
+            return fields
+        return [name for name in fields if name not in ("mobile", "email")]
+
+    def get_exclude(self, request, obj=None):
+        if request.user.can_read_all:
+            return super().get_exclude(request, obj)
+        return [*(super().get_exclude(request, obj) or []), "mobile", "email"]
+
+    def history_view(self, request, object_id, extra_context=None):
+        # Past values include full mobiles and e-mails.
+        if not request.user.can_read_all:
+            raise PermissionDenied
+        return super().history_view(request, object_id, extra_context)
+
+
+@admin.register(PersonalDataAccess)
+class PersonalDataAccessAdmin(admin.ModelAdmin):
+    """Read-only: the log is written by the application and pruned by its retention rule."""
+
+    list_display = ["at", "username", "kind", "what", "rows", "address"]
+    list_filter = ["kind"]
+    search_fields = ["username", "what"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(PublicOffice)

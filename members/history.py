@@ -63,8 +63,11 @@ def _related_names(model, rows, parent):
     return names
 
 
-def changes_of(history_queryset, *, subject=None, parent=None, limit=50):
+def changes_of(history_queryset, *, subject=None, parent=None, limit=50, masks=None):
     """Changes recorded in `history_queryset` (one model's historical rows), newest first.
+
+    `masks` maps a field name to a function applied to its old and new values before they are
+    shown (e.g. a mobile number the reader may not see, activities/roster/mobiles.py).
 
     Each row is compared with the previous row of the same object, in memory, so the number
     of queries does not depend on the number of changes.
@@ -85,11 +88,14 @@ def changes_of(history_queryset, *, subject=None, parent=None, limit=50):
                 if change.field in SKIPPED_FIELDS:
                     continue
                 label = model._meta.get_field(change.field).verbose_name
+                old, new = change.old, change.new
+                if masks and change.field in masks:
+                    old, new = masks[change.field](old), masks[change.field](new)
                 fields.append(
                     (
                         label,
-                        _display(model, change.field, change.old, related),
-                        _display(model, change.field, change.new, related),
+                        _display(model, change.field, old, related),
+                        _display(model, change.field, new, related),
                     )
                 )
             if not fields:

@@ -1,3 +1,4 @@
+import datetime
 import secrets
 
 from django.contrib.auth.models import AbstractUser
@@ -68,14 +69,24 @@ class MemberQuerySet(models.QuerySet):
     def by_strokes(self):
         return self.order_by("stroke_key", "pk")
 
-    def search(self, text):
+    def search(self, text, *, mobiles_of=None):
+        """Members whose name, company, pinyin or mobile contains ``text``.
+
+        ``mobiles_of`` limits the mobile match to the members whose full number the searcher
+        may see (a queryset of member ids, or a list); None matches every number (staff and
+        leadership). Without the limit, searching digit by digit rebuilds a masked number
+        (issue 12): the search must match only what the searcher can see.
+        """
         text = (text or "").strip()
         if not text:
             return self
+        by_mobile = Q(mobile__contains=normalize_mobile(text) or text)
+        if mobiles_of is not None:
+            by_mobile &= Q(pk__in=mobiles_of)
         return self.filter(
             Q(name__icontains=text)
             | Q(company__icontains=text)
-            | Q(mobile__contains=normalize_mobile(text) or text)
+            | by_mobile
             | Q(pinyin_key__icontains=text.lower())
         )
 
@@ -287,3 +298,49 @@ class User(AbstractUser):
     def can_read_all(self):
         """Staff and leadership see every group's records."""
         return self.is_office_staff or (self.is_active and self.role == Role.LEADERSHIP)
+
+
+class PersonalDataAccessQuerySet(models.QuerySet):
+    def older_than(self, days, *, now):
+        return self.filter(at__lt=now - datetime.timedelta(days=days))
+
+
+class PersonalDataAccess(models.Model):
+    """One reading of members' personal data (数据访问记录): who, when, what, how many rows.
+
+    Recorded for every roster export, report workbook, member page opened by a non-staff
+    login and roster search by number (PIPL: the minimum necessary, and a trace of use).
+    Kept for ``ACCESS_LOG_RETENTION_DAYS`` and then pruned by ``manage.py prune_access_log``.
+    """
+
+    class Kind(models.TextChoices):
+        ROSTER_EXPORT = "roster_export", _("Roster export")
+        REPORT_WORKBOOK = "report_workbook", _("Report workbook")
+        MEMBER_PAGE = "member_page", _("Member page")
+        NUMBER_SEARCH = "number_search", _("Search by number")
+
+    at = models.DateTimeField(_("time"), db_index=True)
+    user = models.ForeignKey(
+        "members.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("login"),
+    )
+    # Kept as text too: the entry must still say who after the login is removed.
+    username = models.CharField(_("login"), max_length=150)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, db_index=True)
+    what = models.CharField(_("what"), max_length=300)
+    rows = models.PositiveIntegerField(_("rows"), default=0)
+    address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+
+    objects = PersonalDataAccessQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("personal data access")
+        verbose_name_plural = _("personal data accesses")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.username} {self.get_kind_display()} {self.what}"

@@ -4,11 +4,12 @@ import logging
 import secrets
 
 from django.db import transaction
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from members.history import authored_by
 from members.locking import version_claim
-from members.models import Member, PublicOffice, User, new_session_token
+from members.models import Member, PersonalDataAccess, PublicOffice, User, new_session_token
 from members.sorting import pinyin_key, stroke_key
 
 security_logger = logging.getLogger("fuan_rotation.security")
@@ -177,3 +178,35 @@ def login_password_changed(*, user):
         user.save(update_fields=["must_change_password"])
     security_logger.info("password changed username=%s", user.get_username())
     return user
+
+
+def access_record(*, by, kind, what, rows, address=None, at=None):
+    """Write one entry of the personal-data access log (members.models.PersonalDataAccess).
+
+    ``kind`` is a ``PersonalDataAccess.Kind``; ``what`` a short description (a path with its
+    query, cut to 300 characters); ``rows`` how many members' data were shown or written;
+    ``address`` the client's IP address as fuan_rotation.security.client_ip_address gives it.
+    """
+    return PersonalDataAccess.objects.create(
+        at=at or timezone.now(),
+        user=by if getattr(by, "pk", None) else None,
+        username=getattr(by, "username", "") or "",
+        kind=kind,
+        what=(what or "")[:300],
+        rows=max(int(rows or 0), 0),
+        address=address or None,
+    )
+
+
+def access_log_prune(*, older_than_days, now=None):
+    """Delete access-log entries older than ``older_than_days`` days; returns how many.
+
+    The retention rule (settings.ACCESS_LOG_RETENTION_DAYS) is the one exception to "never
+    delete history": the log holds who read whose data, and is kept no longer than needed.
+    """
+    if older_than_days < 1:
+        raise ValueError("older_than_days must be at least 1")
+    deleted, _ = PersonalDataAccess.objects.older_than(
+        older_than_days, now=now or timezone.now()
+    ).delete()
+    return deleted

@@ -1,17 +1,21 @@
-"""账号管理 (logins) for the staff, and 修改密码 for everyone, in the app's own layout."""
+"""账号管理 (logins) for the staff, 修改密码 for everyone, in the app's own layout; and
+数据访问记录, the staff's page over the personal-data access log."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.db.models import Case, IntegerField, Value, When
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, ListView
 
 from members import services
+from members.filters import PersonalDataAccessFilterSet
 from members.forms import LoginCreateForm, ThrottledPasswordChangeForm
-from members.models import Member, Role, User
+from members.models import Member, PersonalDataAccess, Role, User
 from members.permissions import StaffRequiredMixin
 
 PASSWORD_SHOWN_TEMPLATE = "accounts/password_shown.html"
@@ -158,3 +162,27 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
     template_name = "accounts/password_change_done.html"
+
+
+# --- 数据访问记录 ------------------------------------------------------------------------------
+
+
+class PersonalDataAccessListView(StaffRequiredMixin, ListView):
+    model = PersonalDataAccess
+    template_name = "members/access_log_list.html"
+    context_object_name = "entries"
+    paginate_by = 50
+
+    @cached_property
+    def filterset(self):
+        return PersonalDataAccessFilterSet(self.request.GET)
+
+    def get_queryset(self):
+        return self.filterset.qs
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            filter_form=self.filterset.form,
+            retention_days=settings.ACCESS_LOG_RETENTION_DAYS,
+            **kwargs,
+        )

@@ -12,7 +12,8 @@ from django.utils.http import content_disposition_header
 from django.views import View
 
 from activities.services import convened_groups
-from members.models import Role
+from members.access import record_access
+from members.models import PersonalDataAccess, Role
 from reports import charts
 from reports.excel import CONTENT_TYPE, file_name, workbook_bytes
 from reports.forms import PeriodForm
@@ -91,8 +92,11 @@ class _ExportMixin:
         return response
 
     def downloaded(self, report, name):
-        """Hook for the access log of downloads (issue 12a): called once per workbook served,
-        with the report (period, scope) and the file name. Does nothing yet."""
+        """Record the download in the personal-data access log: the workbook names every
+        member and their attendance."""
+        record_access(
+            self.request, PersonalDataAccess.Kind.REPORT_WORKBOOK, rows=len(report.members)
+        )
 
 
 class ReportPeriodView(_ReportView):

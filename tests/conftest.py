@@ -10,6 +10,7 @@ import os
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.test import Client
 
 from members.models import FederationRole, Role
@@ -19,6 +20,14 @@ from tests.factories import MemberFactory, MembershipFactory, RotationGroupFacto
 @pytest.fixture(autouse=True)
 def _chinese(settings):
     settings.LANGUAGE_CODE = "zh-hans"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """The roster search's per-login counter lives in the cache: each test starts at zero."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -58,6 +58,7 @@ MATRIX = {
     "roster:roster_import_preview": ((), {**STAFF, "staff": 302}, {"confirm": "1"}),
     "roster:roster_export": ((), STAFF, None),
     "roster:roster_template": ((), STAFF, None),
+    "audit:access_log_list": ((), STAFF, None),
     "schedule:schedule_index": ((), dict.fromkeys(ALL, 302), None),
     "schedule:schedule_year": (("year",), ALL, None),
     "schedule:schedule_xlsx": (("year",), ALL, None),

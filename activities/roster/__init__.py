@@ -2,7 +2,8 @@
 
 - ``views.py``: the roster list, a member's page, create, edit, archive, restore;
 - ``filters.py``: the roster's search, filters and orderings;
-- ``mobiles.py``: who sees a member's mobile, and the masked form everyone else sees;
+- ``mobiles.py``: the one rule for who sees a member's mobile and e-mail, and the masked
+  form everyone else sees;
 - ``import_views.py``: upload, preview and confirm an import; download the roster or the
   template;
 - ``planner.py``: matches a workbook's rows to members and applies the plan in one transaction;

@@ -11,6 +11,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from activities.models import GroupMembership, RotationGroup
+from activities.roster.mobiles import ContactVisibility
 from members.models import FederationRole, Member, PublicOffice
 
 NO_GROUP = "0"
@@ -98,7 +99,11 @@ class MemberFilterSet(django_filters.FilterSet):
         return queryset
 
     def filter_search(self, queryset, name, value):
-        return queryset.search(value)
+        # Digits match only the numbers this login may see (activities/roster/mobiles.py);
+        # without a request to say who is searching, no number matches.
+        user = getattr(self.request, "user", None)
+        mobiles_of = ContactVisibility(user).searchable_mobiles() if user else []
+        return queryset.search(value, mobiles_of=mobiles_of)
 
     def filter_group(self, queryset, name, value):
         current = GroupMembership.objects.current()

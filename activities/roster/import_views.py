@@ -36,6 +36,8 @@ from activities.roster.export import (
 )
 from activities.roster.planner import plan_import, roster_apply
 from activities.roster.printable import roster_file_name
+from members.access import record_access
+from members.models import Member, PersonalDataAccess
 from members.permissions import StaffRequiredMixin
 from members.roster import MAX_FILE_SIZE, RosterBook, RosterFileError, read_roster
 
@@ -248,6 +250,11 @@ class RosterImportPreviewView(StaffRequiredMixin, TemplateView):
 
 class RosterExportView(StaffRequiredMixin, View):
     def get(self, request, *args, **kwargs):
+        record_access(
+            request,
+            PersonalDataAccess.Kind.ROSTER_EXPORT,
+            rows=Member.objects.active().count(),
+        )
         return FileResponse(
             io.BytesIO(roster_export_workbook()),
             as_attachment=True,

@@ -3,6 +3,7 @@
 They live in activities/roster/ because they show each member's rotation group and attendance.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.db import IntegrityError, transaction
 from django.db.models import Count, OuterRef, Prefetch, Subquery
@@ -17,11 +18,13 @@ from django.views.generic import CreateView, DetailView, ListView, UpdateView, V
 from activities.history import member_changes
 from activities.models import Activity, Attendance, GroupMembership
 from activities.roster.filters import MemberFilterSet
-from activities.roster.mobiles import MobileVisibility
+from activities.roster.mobiles import ContactVisibility, looks_like_number
 from activities.services import member_archive
+from fuan_rotation import ratelimit
+from members.access import record_access
 from members.forms import MemberForm
 from members.locking import StaleEditError
-from members.models import Member, PublicOffice, User
+from members.models import Member, PersonalDataAccess, PublicOffice, User
 from members.permissions import StaffRequiredMixin
 from members.services import member_create, member_edit, member_restore
 
@@ -41,6 +44,9 @@ def with_current_group(queryset):
 
 
 class MemberListView(ListView):
+    """The roster. Searches count against a per-login limit (ROSTER_SEARCH_LIMIT per
+    ROSTER_SEARCH_WINDOW seconds); a search by number is written to the access log."""
+
     model = Member
     template_name = "members/member_list.html"
     context_object_name = "members"
@@ -48,7 +54,35 @@ class MemberListView(ListView):
 
     @cached_property
     def filterset(self):
-        return MemberFilterSet(self.request.GET)
+        return MemberFilterSet(self.request.GET, request=self.request)
+
+    @cached_property
+    def search_text(self):
+        return (self.request.GET.get("q") or "").strip()
+
+    def get(self, request, *args, **kwargs):
+        if self.search_text and not ratelimit.allow(
+            f"roster-search:{request.user.pk}",
+            limit=settings.ROSTER_SEARCH_LIMIT,
+            window=settings.ROSTER_SEARCH_WINDOW,
+        ):
+            messages.error(
+                request,
+                _("Too many searches in a short time. Please wait a minute and search again."),
+            )
+            self.object_list = Member.objects.none()
+            context = self.get_context_data()
+            return self.render_to_response(context, status=429)
+        response = super().get(request, *args, **kwargs)
+        if looks_like_number(self.search_text):
+            record_access(
+                request,
+                PersonalDataAccess.Kind.NUMBER_SEARCH,
+                rows=response.context_data["paginator"].count
+                if response.context_data.get("paginator")
+                else len(response.context_data["members"]),
+            )
+        return response
 
     def get_queryset(self):
         return with_current_group(self.filterset.qs).prefetch_related(
@@ -61,7 +95,7 @@ class MemberListView(ListView):
             filters_open=self.filterset.extra_filters_used(),
             **kwargs,
         )
-        visibility = MobileVisibility(self.request.user)
+        visibility = ContactVisibility(self.request.user)
         for member in context["members"]:
             member.shown_mobile = visibility.display(member, member.group_id)
         return context
@@ -94,14 +128,20 @@ class MemberDetailView(DetailView):
             .order_by("-year")
         )
         memberships = member.memberships.select_related("group").order_by("-start_date", "-pk")
-        visibility = MobileVisibility(self.request.user)
+        visibility = ContactVisibility(self.request.user)
+        shows_contact = visibility.shows(member, member.group_id)
+        if not self.request.user.is_office_staff:
+            record_access(self.request, PersonalDataAccess.Kind.MEMBER_PAGE, rows=1)
         return super().get_context_data(
             offices=member.offices.order_by("kind", "level"),
             memberships=memberships,
             attendances=attendances,
             totals_by_year=totals,
             shown_mobile=visibility.display(member, member.group_id),
-            changes=member_changes(member) if self.request.user.is_office_staff else None,
+            shown_email=visibility.display_email(member, member.group_id),
+            changes=member_changes(member, shows_contact=shows_contact)
+            if self.request.user.is_office_staff
+            else None,
             login=User.objects.filter(member=member).first()
             if self.request.user.is_office_staff
             else None,

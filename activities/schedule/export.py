@@ -1,12 +1,13 @@
 """The year's schedule as a printable workbook and as an iCalendar (RFC 5545) feed."""
 
 import datetime
+import unicodedata
 import zoneinfo
 
 from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, Timezone, TimezoneStandard
 
 from activities.models import Activity, ScheduleEntry
 from activities.schedule.months import next_month
@@ -60,6 +61,38 @@ def schedule_workbook(year, rows):
         return book.close()
 
 
+# Control characters (VT, ESC, DEL, NEL U+0085), line and paragraph separators (U+2028/2029),
+# bidi and other format characters, surrogates and private-use characters: calendar programs
+# break lines on some and show boxes for others. Newlines and tabs stay.
+_STRIPPED_CATEGORIES = {"Cc", "Cf", "Zl", "Zp", "Cs", "Co"}
+_KEPT = {"\n", "\t", "\u200d"}  # ZWJ joins emoji
+
+
+def feed_text(value):
+    """``value`` as text fit for a calendar feed: unsafe characters removed (see above)."""
+    text = str(value or "").replace("\r\n", "\n").replace("\r", "\n")
+    return "".join(
+        ch for ch in text if ch in _KEPT or unicodedata.category(ch) not in _STRIPPED_CATEGORIES
+    )
+
+
+def shanghai_vtimezone():
+    """Asia/Shanghai as the rule in force since 1991: UTC+8 all year, no daylight saving.
+
+    icalendar's add_missing_timezones() writes the zone's whole history, including the
+    1986–1991 daylight-saving RDATEs, which Outlook is reported to apply as a one-hour shift.
+    """
+    zone = Timezone()
+    zone.add("tzid", settings.TIME_ZONE)
+    standard = TimezoneStandard()
+    standard.add("dtstart", datetime.datetime(1970, 1, 1))
+    standard.add("tzoffsetfrom", datetime.timedelta(hours=8))
+    standard.add("tzoffsetto", datetime.timedelta(hours=8))
+    standard.add("tzname", "CST")
+    zone.add_component(standard)
+    return zone
+
+
 def _stamp(moment):
     return (moment or timezone.now()).astimezone(datetime.UTC)
 
@@ -74,7 +107,7 @@ def feed_calendar(*, group=None, years=None, name=None):
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", name or _("Rotation activities"))
+    cal.add("x-wr-calname", feed_text(name or _("Rotation activities")))
     cal.add("x-wr-timezone", settings.TIME_ZONE)
 
     entries = ScheduleEntry.objects.filter(year__in=years, group__isnull=False).select_related(
@@ -95,33 +128,35 @@ def feed_calendar(*, group=None, years=None, name=None):
         event.add("uid", f"schedule-{entry.year}-{entry.month:02d}@{UID_DOMAIN}")
         event.add("dtstamp", _stamp(entry.updated_at))
         event.add("last-modified", _stamp(entry.updated_at))
-        event.add("summary", _("On duty: %(group)s") % {"group": entry.group})
+        event.add("summary", feed_text(_("On duty: %(group)s") % {"group": entry.group}))
         event.add("dtstart", first)
         event.add("dtend", next_month(first))
         event.add("transp", "TRANSPARENT")
         if entry.note:
-            event.add("description", entry.note)
+            event.add("description", feed_text(entry.note))
         cal.add_component(event)
 
+    timed = False
     for activity in activities:
         event = Event()
         event.add("uid", f"activity-{activity.pk}@{UID_DOMAIN}")
         event.add("dtstamp", _stamp(activity.updated_at))
         event.add("last-modified", _stamp(activity.updated_at))
-        event.add("summary", f"{activity.group.name}：{activity.title}")
+        event.add("summary", feed_text(f"{activity.group.name}：{activity.title}"))
         if activity.start_time:
             start = datetime.datetime.combine(activity.date, activity.start_time, tzinfo=tz)
+            timed = True
             event.add("dtstart", start)
             event.add("dtend", start + datetime.timedelta(hours=2))
         else:
             event.add("dtstart", activity.date)
             event.add("dtend", activity.date + datetime.timedelta(days=1))
         if activity.place:
-            event.add("location", activity.place)
+            event.add("location", feed_text(activity.place))
         description = [activity.get_theme_display()]
         if activity.summary:
             description.append(activity.summary)
-        event.add("description", "\n".join(description))
+        event.add("description", feed_text("\n".join(description)))
         event.add(
             "status",
             {
@@ -131,5 +166,6 @@ def feed_calendar(*, group=None, years=None, name=None):
             }[activity.status],
         )
         cal.add_component(event)
-    cal.add_missing_timezones()
+    if timed:
+        cal.subcomponents.insert(0, shanghai_vtimezone())
     return cal.to_ical()

@@ -1,6 +1,8 @@
 """The rotation schedule, the conveners' side (my group, their month's plan, the yearly
 obligation) and calendar feeds."""
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.mixins import UserPassesTestMixin
@@ -15,7 +17,8 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from activities.models import Activity, CalendarFeed, RotationGroup, ScheduleEntry
+from activities.models import Activity, Attendance, CalendarFeed, RotationGroup, ScheduleEntry
+from activities.roster.mobiles import ContactVisibility
 from activities.schedule.export import feed_calendar, schedule_file_name, schedule_workbook
 from activities.schedule.forms import (
     ActivityPlanForm,
@@ -38,11 +41,13 @@ from activities.services import (
     member_group,
 )
 from activities.views import messages_from_form
+from fuan_rotation.params import positive_int
 from members.history import changes_of
 from members.permissions import StaffRequiredMixin
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MIN_YEAR, MAX_YEAR = 2000, 2100
+FEED_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 def _check_year(year):
@@ -194,11 +199,25 @@ class MyGroupView(TemplateView):
         if group is None:
             return context
         memberships = group.current_memberships().order_by("-is_convener", "member__stroke_key")
+        visibility = ContactVisibility(user)
+        for membership in memberships:
+            membership.shown_mobile = visibility.display(membership.member, group.pk)
         is_convener = convened_groups(user).filter(pk=group.pk).exists()
-        not_yet = [m for m in obligation_rows(today.year, groups=[group]) if m.attended == 0]
+        # Who has not yet taken part is for the group's conveners, leadership and staff
+        # (issue 12, item 5); a member sees only their own participation.
+        if is_convener or user.can_read_all:
+            not_yet = [m for m in obligation_rows(today.year, groups=[group]) if m.attended == 0]
+            own_count = None
+        else:
+            not_yet = None
+            own_count = Attendance.objects.filter(
+                member_id=user.member_id,
+                activity__in=Activity.objects.counted().in_year(today.year),
+            ).count()
         context.update(
             memberships=memberships,
             is_convener=is_convener,
+            own_count=own_count,
             months=group_months(group, today.year),
             activities=group.activities.filter(archived_at__isnull=True)
             .exclude(status=Activity.Status.CANCELLED)
@@ -266,7 +285,8 @@ class ActivityPlanView(ConvenerPlanMixin, FormView):
         else:
             number = request.GET.get("group") or request.POST.get("group")
             if number:
-                self.group = get_object_or_404(groups, number=number)
+                # ?group=abc is a group that does not exist, not a 500.
+                self.group = get_object_or_404(groups, number=positive_int(number) or 0)
             else:
                 self.group = groups.order_by("number").first()
             if self.group is None:
@@ -333,6 +353,9 @@ class CalendarFeedView(View):
     """The feed itself: a phone calendar cannot log in, so the secret address is the key."""
 
     def get(self, request, token):
+        # A token is URL-safe base64; anything else (a NUL byte breaks PostgreSQL) is unknown.
+        if not FEED_TOKEN.fullmatch(token):
+            raise Http404
         feed = CalendarFeed.objects.filter(token=token, revoked_at__isnull=True).first()
         if feed is None:
             raise Http404

@@ -41,9 +41,9 @@ def _fail(client, times, username="clerk", ip=OFFICE_PC):
 
 
 def test_settings_lock_five_failures_for_fifteen_minutes_by_username_and_address():
-    assert settings.AXES_FAILURE_LIMIT == 5
+    assert settings.AXES_USERNAME_FAILURE_LIMIT == 5
     assert settings.AXES_COOLOFF_TIME == datetime.timedelta(minutes=15)
-    assert settings.AXES_LOCKOUT_PARAMETERS == [["username", "ip_address"]]
+    assert settings.AXES_LOCKOUT_PARAMETERS == [["username", "ip_address"], "ip_address"]
 
 
 def test_four_failures_still_show_the_login_form_and_the_right_password_works(client, clerk):
