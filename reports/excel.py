@@ -1,6 +1,6 @@
 """The leadership's year-end workbook: a :class:`~reports.tallies.Report` as formal tables.
 
-Written with XlsxWriter through :mod:`reports.formal` (title block, ruled cells in 宋体, units
+Written with XlsxWriter through :mod:`fuan_rotation.formal` (title block, ruled cells in 宋体, units
 in the headers, AutoFilter, SUBTOTAL totals stored with their values, A4 print setup with
 「第 N 页 共 M 页」). The workbook is the office's document: its text is Chinese whatever
 language the person downloading it reads the site in, so it is written here in Chinese rather
@@ -15,7 +15,7 @@ figure.
 
 from django.utils import timezone, translation
 
-from reports.formal import (
+from fuan_rotation.formal import (
     CONTENT_TYPE,
     ActivityNumber,
     Column,
@@ -488,7 +488,7 @@ def _made_on(report):
 
 
 def build_workbook(report):
-    """The workbook for a report as a :class:`~reports.formal.FormalBook` ready to close.
+    """The workbook for a report as a :class:`~fuan_rotation.formal.FormalBook` ready to close.
 
     ``report`` is a :class:`~reports.tallies.Report`; the 制表日期 is its ``generated_at``
     (today when unset).

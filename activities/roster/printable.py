@@ -8,8 +8,8 @@ importer finds the header row under the title block and skips the note below the
 
 from django.utils import timezone
 
+from fuan_rotation.formal import Column, FormalBook, chinese_date, federation_name
 from members.roster import EXPORT_COLUMNS
-from reports.formal import Column, FormalBook, chinese_date, federation_name
 
 ROSTER_TITLE = "执委会成员名册"
 # Width caps (characters). Fifteen columns do not fit one landscape A4 at a readable size:

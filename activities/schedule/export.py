@@ -11,7 +11,7 @@ from icalendar import Calendar, Event, Timezone, TimezoneStandard
 
 from activities.models import Activity, ScheduleEntry
 from activities.schedule.months import next_month
-from reports.formal import Column, FormalBook, federation_name
+from fuan_rotation.formal import Column, FormalBook, federation_name
 
 UID_DOMAIN = "fuan-rotation"
 
@@ -26,7 +26,7 @@ def schedule_file_name(year):
 
 
 def schedule_workbook(year, rows):
-    """The year's rotation schedule as a formal table (see reports.formal): twelve months,
+    """The year's rotation schedule as a formal table (see fuan_rotation.formal): twelve months,
     A4 landscape, title block, ruled cells, AutoFilter, 「第 N 页 共 M 页」. ``rows`` are
     ``activities.schedule.months.MonthRow``; returns the .xlsx bytes."""
     with translation.override("zh-hans"):

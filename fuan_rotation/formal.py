@@ -1,5 +1,8 @@
 """Formal tables as a Chinese office prints them, written with XlsxWriter.
 
+It lives in fuan_rotation/ because every app writes workbooks through it (reports, the
+roster, the schedule), and the apps depend one way only (reports → activities → members).
+
 Every workbook the product hands out (the year-end report, the roster, the schedule) goes
 through :class:`FormalBook`, so they all look the same on paper:
 
