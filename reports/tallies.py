@@ -333,6 +333,26 @@ class ChannelTally:
         return Publicity.Channel(self.channel).label
 
 
+@dataclass(frozen=True)
+class Committee:
+    """Who is on the committee at the period's end: members, by federation role and office.
+
+    A member counts when they were not archived by the period's last day (the records keep no
+    joining date, so the committee is the roster as it stood then); a convener's report counts
+    the members who belonged to their groups during the period. Deputies and CPPCC members are
+    counted among those members (one person can be both).
+    """
+
+    members: int = 0
+    chair: int = 0
+    vice_chairs: int = 0
+    vice_presidents: int = 0
+    standing: int = 0
+    executives: int = 0
+    deputies: int = 0
+    cppcc: int = 0
+
+
 @dataclass
 class Report:
     period: Period
@@ -353,6 +373,7 @@ class Report:
     outcomes: list
     outcome_summary: list
     channels: list = field(default_factory=list)
+    committee: Committee = field(default_factory=Committee)
     generated_at: datetime.datetime | None = None
 
     @property
@@ -499,6 +520,7 @@ def tally(period, groups=None, *, now=None):
     groups_rows = _by_group(with_counts, counted_ids, memberships, period, group_ids)
     outcomes, outcome_summary = _outcomes(period, group_ids)
     channels = _channels(counted_ids)
+    committee = _committee(period, memberships if group_ids is not None else None)
 
     scope = ()
     if group_ids is not None:
@@ -522,6 +544,7 @@ def tally(period, groups=None, *, now=None):
         outcomes=outcomes,
         outcome_summary=outcome_summary,
         channels=channels,
+        committee=committee,
         generated_at=now,
     )
 
@@ -838,3 +861,39 @@ def _channels(counted_ids):
         )
         for channel in Publicity.Channel
     ]
+
+
+def _committee(period, memberships):
+    """One aggregate over the members on the committee at the period's end (see Committee)."""
+    members = Member.objects.filter(
+        Q(archived_at__isnull=True) | Q(archived_at__date__gt=period.end)
+    )
+    if memberships is not None:
+        members = members.filter(pk__in=memberships.values("member_id"))
+    counts = members.order_by().aggregate(
+        members=Count("pk"),
+        chair=Count("pk", filter=Q(role=FederationRole.CHAIR)),
+        vice_chairs=Count("pk", filter=Q(role=FederationRole.VICE_CHAIR)),
+        vice_presidents=Count("pk", filter=Q(role=FederationRole.VICE_PRESIDENT)),
+        standing=Count("pk", filter=Q(role=FederationRole.STANDING)),
+        executives=Count("pk", filter=Q(role=FederationRole.EXECUTIVE)),
+        deputies=Count(
+            "pk",
+            filter=Q(
+                Exists(
+                    PublicOffice.objects.filter(
+                        member=OuterRef("pk"), kind=PublicOffice.Kind.DEPUTY
+                    )
+                )
+            ),
+        ),
+        cppcc=Count(
+            "pk",
+            filter=Q(
+                Exists(
+                    PublicOffice.objects.filter(member=OuterRef("pk"), kind=PublicOffice.Kind.CPPCC)
+                )
+            ),
+        ),
+    )
+    return Committee(**counts)

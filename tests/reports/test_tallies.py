@@ -3,7 +3,7 @@ import datetime
 import pytest
 
 from activities.models import LeaderPresence, Outcome, Publicity, Theme
-from reports.tallies import Period, PeriodError, tally
+from reports.tallies import Committee, Period, PeriodError, tally
 from tests.factories import ActivityFactory, AttendanceFactory, LeaderFactory, MembershipFactory
 
 D = datetime.date
@@ -192,8 +192,19 @@ def _grow(group1, group2, n):
 @pytest.mark.parametrize("size", [1, 6])
 def test_query_count_does_not_grow(group1, group2, size, django_assert_num_queries):
     _grow(group1, group2, size)
-    with django_assert_num_queries(19):
+    # 19 for the activities, members, outcomes and channels, 1 for the committee
+    with django_assert_num_queries(20):
         report = tally(YEAR)
     assert report.activity_count == 2 * size
-    with django_assert_num_queries(19):
+    with django_assert_num_queries(20):
         tally(YEAR, groups=[group1])
+
+
+def test_committee_is_the_roster_at_the_periods_end(year_2018):
+    # m2 was archived in June 2018 and m5 in 2016: neither is on the committee at the end of 2018.
+    assert tally(YEAR).committee == Committee(
+        members=3, vice_presidents=1, standing=2, deputies=1, cppcc=1
+    )
+    assert tally(Period.for_year(2017)).committee.members == 4
+    # A convener's report: the members of their groups during the period.
+    assert tally(YEAR, groups=[year_2018.group2]).committee == Committee(members=1, standing=1)

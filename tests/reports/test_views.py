@@ -18,6 +18,8 @@ PAGES = [
     ("reports:report_year", [2018], {}),
     ("reports:report_year_export", [2018], {}),
     ("reports:report_period_export", [], PERIOD),
+    ("reports:report_year_summary", [2018], {}),
+    ("reports:report_period_summary", [], PERIOD),
 ]
 
 
@@ -149,11 +151,13 @@ def test_page_and_export_queries_do_not_grow(
     _grow(group2, size)
     leader_client.get(reverse("reports:report_year", args=[2018]))  # warm the session
     # session + user + the tallies
-    with django_assert_num_queries(21):
+    with django_assert_num_queries(22):
         response = leader_client.get(reverse("reports:report_year", args=[2018]))
     assert response.context["report"].activity_count == 2 * size
-    with django_assert_num_queries(21):
+    with django_assert_num_queries(22):
         leader_client.get(reverse("reports:report_year_export", args=[2018]))
+    with django_assert_num_queries(22):
+        leader_client.get(reverse("reports:report_year_summary", args=[2018]))
 
 
 def test_navigation_links_to_the_reports_for_those_who_may_read_them(
