@@ -88,6 +88,13 @@ def join_and(items):
     return "、".join(items[:-1]) + "和" + items[-1]
 
 
+def with_person_times(person_times):
+    """「，519人次参与」, or nothing when no one was recorded (a figure of 0 is not written)."""
+    if not person_times:
+        return ""
+    return _(", with %(person_times)s person-times taking part") % {"person_times": person_times}
+
+
 def summary_blocks(report):
     """The summary of ``report`` as a list of Block, in Chinese (zh-hans is activated here)."""
     with translation.override("zh-hans"):
@@ -217,17 +224,25 @@ class _Writer:
                 )
                 % {"groups": groups}
             )
+        # The tally's own obligation figure (standing executives expected in the period, which
+        # may include one who left during it), so said apart from the committee at its end.
         obligation = self.report.standing_obligation
         if obligation.members:
             if obligation.participants == obligation.members:
                 template = _(
-                    "All %(standing)s standing executives met the yearly obligation of taking "
-                    "part in at least one rotation activity a year."
+                    "All %(standing)s standing executives bound by the yearly obligation (at "
+                    "least one rotation activity a year) in the period met it."
+                )
+            elif obligation.participants:
+                template = _(
+                    "Of the %(standing)s standing executives bound by the yearly obligation (at "
+                    "least one rotation activity a year) in the period, %(met)s met it."
                 )
             else:
                 template = _(
-                    "Of the %(standing)s standing executives, %(met)s met the yearly obligation "
-                    "of taking part in at least one rotation activity a year."
+                    "None of the %(standing)s standing executives bound by the yearly "
+                    "obligation (at least one rotation activity a year) in the period has met "
+                    "it yet."
                 )
             sentences.append(
                 template % {"standing": obligation.members, "met": obligation.participants}
@@ -249,16 +264,13 @@ class _Writer:
             "person_times": r.person_times,
         }
         if r.period.year or self.months < 12:
-            sentence = _(
-                "In %(period)s, %(activities)s activities were held, with %(person_times)s "
-                "person-times taking part."
-            )
+            sentence = _("In %(period)s, %(activities)s activities were held")
         else:
             sentence = _(
                 "In %(period)s, over the %(span)s the rotation has run, %(activities)s "
-                "activities were held, with %(person_times)s person-times taking part."
+                "activities were held"
             )
-        text = sentence % values
+        text = sentence % values + with_person_times(r.person_times) + "。"
         themes = [
             _("%(theme)s %(count)s times") % {"theme": t.label, "count": t.activities}
             for t in r.themes
@@ -328,16 +340,23 @@ class _Writer:
             outcomes = by_activity.get(row.number)
             if not outcomes:
                 continue
-            sentences.append(
-                _(
+            place = row.host_enterprise or row.place
+            if place:
+                template = _(
                     "In %(month)s, group %(group)s held %(activity)s at %(place)s and produced "
                     "%(outcomes)s."
                 )
+            else:
+                template = _(
+                    "In %(month)s, group %(group)s held %(activity)s and produced %(outcomes)s."
+                )
+            sentences.append(
+                template
                 % {
                     "month": f"{row.date.year}年{row.date.month}月",
                     "group": row.group_number,
                     "activity": named_activity(row),
-                    "place": row.host_enterprise or row.place,
+                    "place": place,
                     "outcomes": "、".join(
                         _("the %(kind)s entitled %(title)s")
                         % {"kind": o.kind_label, "title": quoted(o.title)}
@@ -398,15 +417,9 @@ class _Writer:
             return []
         named = [named_activity(a) for a in r.activities if a.theme == Theme.INDUSTRY]
         return [
-            _(
-                "On serving industry, %(count)s activities were held, with %(person_times)s "
-                "person-times taking part: %(activities)s."
-            )
-            % {
-                "count": theme.activities,
-                "person_times": theme.person_times,
-                "activities": join_and(named),
-            }
+            _("On serving industry, %(count)s activities were held") % {"count": theme.activities}
+            + with_person_times(theme.person_times)
+            + _(": %(activities)s.") % {"activities": join_and(named)}
         ]
 
     # 三（四）Charity and publicity ---------------------------------------------------------
@@ -417,11 +430,9 @@ class _Writer:
         charity = next((t for t in r.themes if t.key == Theme.CHARITY), None)
         if charity is not None and charity.activities:
             sentences.append(
-                _(
-                    "%(count)s charity activities were held, with %(person_times)s person-times "
-                    "taking part."
-                )
-                % {"count": charity.activities, "person_times": charity.person_times}
+                _("%(count)s charity activities were held") % {"count": charity.activities}
+                + with_person_times(charity.person_times)
+                + "。"
             )
         channels = [c for c in r.channels if c.items]
         if channels:

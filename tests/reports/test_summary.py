@@ -19,10 +19,12 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
+from activities.models import Theme
 from members.models import User
 from reports.document import CONTENT_TYPE, summary_docx
 from reports.summary import period_in_words, summary_blocks
 from reports.tallies import Period, tally
+from tests.factories import ActivityFactory
 from tests.reports.readback import read_workbook
 
 D = datetime.date
@@ -111,8 +113,8 @@ def test_seed_summary_agrees_with_page_workbook_and_command(leader, tmp_path):
             assert f"{theme.label}{book[f'主题：{theme.label}']}次" in text
     obligation = page.standing_obligation
     assert (
-        f"常执委{obligation.members}人中，{obligation.participants}人履行了每年至少参加一次"
-        "轮值活动的年度义务" in text
+        f"本期应履行年度义务（每年至少参加一次轮值活动）的常执委{obligation.members}人中，"
+        f"{obligation.participants}人已履行。" in text
     )
     assert book["履行年度义务的常执委人数"] == obligation.participants
 
@@ -149,6 +151,37 @@ def test_small_year_numbers_only_the_sections_it_writes(year_2018):
     assert (
         "2次轮值活动中有1次邀请了四套班子处级领导干部参加，每场活动都有部门、乡镇有关领导参加。"
         in text
+    )
+
+
+ZERO_FIGURE = re.compile(r"(?<![\d.])0(?:次|人|场|篇|件|项)")
+
+
+def test_no_figure_is_written_as_zero(year_2018):
+    # 2019 in the fixture: no standing executive has taken part yet. 2016: one activity with
+    # no one recorded. The first activity of 2018 loses its place.
+    ActivityFactory(
+        group=year_2018.group1,
+        date=D(2016, 5, 14),
+        theme=Theme.INDUSTRY,
+        title="银企座谈会",
+        other_participants=0,
+    )
+    first = year_2018.first
+    first.place = first.host_enterprise = ""
+    first.save()
+    texts = {
+        year: "\n".join(b.text for b in summary_blocks(tally(Period.for_year(year))))
+        for year in (2016, 2018, 2019)
+    }
+    for text in texts.values():
+        assert not ZERO_FIGURE.search(text), text
+    assert "常执委2人均尚未参加轮值活动。" in texts[2019]
+    assert "2016年，共举办了1场活动。" in texts[2016]
+    assert "围绕服务产业，开展活动1次，即第" in texts[2016]
+    assert (
+        "2018年1月，第1轮值组开展第1次轮值活动——“=SUM(A1:A9)”，"
+        "形成题为“大健康产业调研报告”的调研报告。" in texts[2018]
     )
 
 
