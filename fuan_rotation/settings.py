@@ -1,6 +1,7 @@
 """Settings for 轮值活动管理, read from the environment (see .env.example)."""
 
 import datetime
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -11,6 +12,12 @@ from django.utils.translation import gettext_lazy as _
 from fuan_rotation.env import env_bool, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+
+# python-docx (the written summary) brings lxml, and openpyxl then parses workbook parts with
+# lxml instead of defusedxml; the roster import names an XML bomb only when defusedxml refuses
+# it. openpyxl's own switch, read when it is first imported (after the settings), keeps it on
+# defusedxml.
+os.environ.setdefault("OPENPYXL_LXML", "False")
 
 DEBUG = env_bool("DEBUG", default=False)
 
