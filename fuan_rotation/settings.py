@@ -4,6 +4,7 @@ fuan_rotation/env.py reads `.env` (django-environ); real environment variables w
 """
 
 import datetime
+import os
 
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
@@ -11,6 +12,12 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from fuan_rotation.env import BASE_DIR, env_bool, env_int, env_list, env_str
+
+# python-docx (the written summary) brings lxml, and openpyxl then parses workbook parts with
+# lxml instead of defusedxml; the roster import names an XML bomb only when defusedxml refuses
+# it. openpyxl's own switch, read when it is first imported (after the settings), keeps it on
+# defusedxml.
+os.environ.setdefault("OPENPYXL_LXML", "False")
 
 DEBUG = env_bool("DEBUG", default=False)
 

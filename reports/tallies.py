@@ -356,6 +356,30 @@ class Committee:
     def ungrouped_count(self):
         return sum(n for _label, n in self.ungrouped)
 
+    def of_role(self, role):
+        """How many members hold `role` (a FederationRole value)."""
+        return next((n for value, _label, n in self.by_role if value == role), 0)
+
+    @property
+    def chair(self):
+        return self.of_role(FederationRole.CHAIR)
+
+    @property
+    def vice_chairs(self):
+        return self.of_role(FederationRole.VICE_CHAIR)
+
+    @property
+    def vice_presidents(self):
+        return self.of_role(FederationRole.VICE_PRESIDENT)
+
+    @property
+    def standing(self):
+        return self.of_role(FederationRole.STANDING)
+
+    @property
+    def executives(self):
+        return self.of_role(FederationRole.EXECUTIVE)
+
 
 @dataclass
 class Report:

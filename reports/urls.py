@@ -11,10 +11,20 @@ urlpatterns = [
         views.ReportPeriodExportView.as_view(),
         name="report_period_export",
     ),
+    path(
+        "reports/summary.docx",
+        views.ReportPeriodSummaryView.as_view(),
+        name="report_period_summary",
+    ),
     path("reports/<int:year>/", views.ReportYearView.as_view(), name="report_year"),
     path(
         "reports/<int:year>/export.xlsx",
         views.ReportYearExportView.as_view(),
         name="report_year_export",
+    ),
+    path(
+        "reports/<int:year>/summary.docx",
+        views.ReportYearSummaryView.as_view(),
+        name="report_year_summary",
     ),
 ]

@@ -14,7 +14,7 @@ from django.views import View
 from activities.services import convened_groups
 from members.access import record_access
 from members.models import PersonalDataAccess, Role
-from reports import charts
+from reports import charts, document
 from reports.excel import CONTENT_TYPE, file_name, workbook_bytes
 from reports.forms import PeriodForm
 from reports.tallies import Period, PeriodError, tally
@@ -66,6 +66,7 @@ class _ReportView(ReportAccessMixin, View):
                 "form": form,
                 "report": report,
                 "export_url": self.export_url(report.period),
+                "summary_url": self.export_url(report.period, summary=True),
                 "theme_chart": charts.theme_chart(report),
                 "month_chart": charts.month_chart(report),
                 "group_chart": charts.group_chart(report),
@@ -74,11 +75,13 @@ class _ReportView(ReportAccessMixin, View):
         )
 
     @staticmethod
-    def export_url(period):
+    def export_url(period, *, summary=False):
+        """The workbook's address for the period, or the written summary's (summary=True)."""
+        kind = "summary" if summary else "export"
         if period.year:
-            return reverse("reports:report_year_export", args=[period.year])
+            return reverse(f"reports:report_year_{kind}", args=[period.year])
         query = urlencode({"from": period.start.isoformat(), "to": period.end.isoformat()})
-        return f"{reverse('reports:report_period_export')}?{query}"
+        return f"{reverse(f'reports:report_period_{kind}')}?{query}"
 
 
 class _ExportMixin:
@@ -126,4 +129,23 @@ class ReportPeriodExportView(_ExportMixin, ReportPeriodView):
 
 
 class ReportYearExportView(_ExportMixin, ReportYearView):
+    pass
+
+
+class _SummaryMixin:
+    """The written summary (.docx) instead of the page: same period, checks and scope."""
+
+    def respond(self, report, form):
+        response = HttpResponse(document.summary_docx(report), content_type=document.CONTENT_TYPE)
+        response["Content-Disposition"] = content_disposition_header(
+            as_attachment=True, filename=document.file_name(report)
+        )
+        return response
+
+
+class ReportPeriodSummaryView(_SummaryMixin, ReportPeriodView):
+    pass
+
+
+class ReportYearSummaryView(_SummaryMixin, ReportYearView):
     pass

@@ -78,6 +78,8 @@ MATRIX = {
     "reports:report_year": (("report_year",), READERS, None),
     "reports:report_year_export": (("report_year",), READERS, None),
     "reports:report_period_export": ((), READERS, None),
+    "reports:report_year_summary": (("report_year",), READERS, None),
+    "reports:report_period_summary": ((), READERS, None),
     "password_change": ((), ALL, {"old_password": "x", "new_password1": "y", "new_password2": "y"}),
     "password_change_done": ((), ALL, None),
     "accounts:user_list": ((), STAFF, None),

@@ -3,7 +3,7 @@ import datetime
 import pytest
 
 from activities.models import LeaderPresence, Outcome, Publicity, Theme
-from reports.tallies import Period, PeriodError, tally
+from reports.tallies import Committee, Period, PeriodError, tally
 from tests.factories import ActivityFactory, AttendanceFactory, LeaderFactory, MembershipFactory
 
 D = datetime.date
@@ -192,8 +192,21 @@ def _grow(group1, group2, n):
 @pytest.mark.parametrize("size", [1, 6])
 def test_query_count_does_not_grow(group1, group2, size, django_assert_num_queries):
     _grow(group1, group2, size)
+    # the activities, members, outcomes and channels, and 4 for the committee
     with django_assert_num_queries(23):
         report = tally(YEAR)
     assert report.activity_count == 2 * size
     with django_assert_num_queries(23):
         tally(YEAR, groups=[group1])
+
+
+def test_committee_is_everyone_on_it_during_the_period(year_2018):
+    # m2 was archived in June 2018: on the committee for part of 2018, so counted; m5 was
+    # archived in 2016 and is not.
+    committee = tally(YEAR).committee
+    assert (committee.members, committee.vice_presidents, committee.standing) == (4, 1, 3)
+    assert (committee.deputies, committee.cppcc) == (1, 1)
+    assert tally(Period.for_year(2017)).committee.members == 4
+    # A convener's report: the members of their groups during the period.
+    scoped = tally(YEAR, groups=[year_2018.group2]).committee
+    assert (scoped.members, scoped.standing) == (1, 1)

@@ -19,6 +19,8 @@ PAGES = [
     ("reports:report_year", [2018], {}),
     ("reports:report_year_export", [2018], {}),
     ("reports:report_period_export", [], PERIOD),
+    ("reports:report_year_summary", [2018], {}),
+    ("reports:report_period_summary", [], PERIOD),
 ]
 
 
@@ -157,6 +159,9 @@ def test_page_and_export_queries_do_not_grow(
     # the page's queries, and one insert into the personal-data access log
     with django_assert_num_queries(26):
         leader_client.get(reverse("reports:report_year_export", args=[2018]))
+    # the page's queries: the summary names no member, so nothing goes to the access log
+    with django_assert_num_queries(25):
+        leader_client.get(reverse("reports:report_year_summary", args=[2018]))
 
 
 def test_navigation_links_to_the_reports_for_those_who_may_read_them(
