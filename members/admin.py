@@ -1,9 +1,45 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from members.locking import MissingVersionError, StaleEditError
 from members.models import Member, PublicOffice, User
+
+
+class VersionCheckedAdminForm(forms.ModelForm):
+    """An admin change form that carries the version it was opened at (members.locking).
+
+    The admin saves inside one transaction; clean() locks the row and compares, so a change
+    saved elsewhere since the page was opened is refused with a message instead of
+    overwritten, and the save itself raises the version (VersionedSave).
+    """
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial.setdefault("version", self.instance.version)
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk is None:
+            return cleaned
+        expected = cleaned.get("version")
+        stored = (
+            type(self.instance)
+            .objects.select_for_update()
+            .filter(pk=self.instance.pk)
+            .values_list("version", flat=True)
+            .first()
+        )
+        if expected is None:
+            raise forms.ValidationError(str(MissingVersionError.message), code="no_version")
+        if stored != expected:
+            raise forms.ValidationError(str(StaleEditError.message), code="stale")
+        return cleaned
 
 
 class PublicOfficeInline(admin.TabularInline):
@@ -28,6 +64,7 @@ class ArchivedFilter(admin.SimpleListFilter):
 
 @admin.register(Member)
 class MemberAdmin(SimpleHistoryAdmin):
+    form = VersionCheckedAdminForm
     list_display = ["name", "role", "company", "industry", "township", "mobile", "archived_at"]
     list_filter = [
         ArchivedFilter,

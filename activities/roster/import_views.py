@@ -32,6 +32,7 @@ from activities.roster.export import (
     roster_template_workbook,
 )
 from activities.roster.planner import plan_file, roster_apply
+from members.locking import StaleEditError
 from members.permissions import StaffRequiredMixin
 from members.roster import MAX_FILE_SIZE, RosterFileError, read_roster
 
@@ -198,6 +199,16 @@ class RosterImportPreviewView(StaffRequiredMixin, TemplateView):
                 result = roster_apply(plan=plan, by=request.user)
         except RosterFileError as error:
             return self._start_again(error.message)
+        except StaleEditError:
+            # Someone saved a member between this preview and the write: nothing was written.
+            messages.warning(
+                request,
+                _(
+                    "The members changed since this preview was made. Check the new "
+                    "preview before confirming."
+                ),
+            )
+            return redirect("roster:roster_import_preview")
         self.request.session.pop(SESSION_KEY, None)
         discard_upload(pending.get("token"))
         messages.success(

@@ -50,6 +50,14 @@ class ScheduleMonthForm(forms.Form):
 class ActivityPlanForm(forms.ModelForm):
     """What a convener plans for the group's month: theme, date, place, plan."""
 
+    # The version the plan was opened at (members.locking): a save over a newer one is refused.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial.setdefault("version", self.instance.version)
+
     class Meta:
         model = Activity
         fields = ["date", "start_time", "theme", "title", "place", "host_enterprise", "summary"]

@@ -17,6 +17,7 @@ class MonthStatus:
     UPCOMING = "upcoming"
     PLANNED = "planned"
     HELD = "held"
+    PENDING = "pending"
     OVERDUE = "overdue"
     NO_ACTIVITY = "no_activity"
     UNSCHEDULED = "unscheduled"
@@ -25,6 +26,7 @@ class MonthStatus:
         UPCOMING: _("Upcoming"),
         PLANNED: _("Planned"),
         HELD: _("Held"),
+        PENDING: _("Awaiting approval"),
         OVERDUE: _("Overdue"),
         NO_ACTIVITY: _("No activity"),
         UNSCHEDULED: _("Not scheduled"),
@@ -33,6 +35,7 @@ class MonthStatus:
         UPCOMING: "secondary",
         PLANNED: "info",
         HELD: "success",
+        PENDING: "warning",
         OVERDUE: "danger",
         NO_ACTIVITY: "light",
         UNSCHEDULED: "light",
@@ -47,7 +50,8 @@ class MonthRow:
     group: RotationGroup | None
     conveners: list
     planned: list = field(default_factory=list)  # the on-duty group's planned activities
-    held: list = field(default_factory=list)  # held activities of the on-duty group
+    held: list = field(default_factory=list)  # counted (held, approved) of the on-duty group
+    pending: list = field(default_factory=list)  # held, awaiting approval: not counted yet
     others: list = field(default_factory=list)  # any other activity dated in the month
     status: str = MonthStatus.UNSCHEDULED
 
@@ -72,11 +76,15 @@ class MonthRow:
         return self.planned[0] if self.planned else None
 
 
-def month_status(*, entry, held, planned, last_day, today):
+def month_status(*, entry, held, planned, last_day, today, pending=()):
+    """The month's badge. Only a counted record makes a month held; one awaiting approval
+    shows as such, never as held."""
     if entry is None:
         return MonthStatus.UNSCHEDULED
     if held:
         return MonthStatus.HELD
+    if pending:
+        return MonthStatus.PENDING
     if entry.no_activity:
         return MonthStatus.NO_ACTIVITY
     if entry.group_id is None:
@@ -129,7 +137,8 @@ def year_schedule(year, *, today=None, groups=None):
         group = entry.group if entry else None
         in_month = by_month.get(month, [])
         mine = [a for a in in_month if group and a.group_id == group.pk]
-        held = [a for a in mine if a.status == Activity.Status.HELD]
+        held = [a for a in mine if a.is_counted]
+        pending = [a for a in mine if a.status == Activity.Status.HELD and not a.is_counted]
         planned = [a for a in mine if a.status == Activity.Status.PLANNED]
         others = [a for a in in_month if a not in mine]
         last_day = datetime.date(year, month, calendar.monthrange(year, month)[1])
@@ -142,9 +151,15 @@ def year_schedule(year, *, today=None, groups=None):
                 conveners=[m.member for m in group.current_convener_memberships] if group else [],
                 planned=planned,
                 held=held,
+                pending=pending,
                 others=others,
                 status=month_status(
-                    entry=entry, held=held, planned=planned, last_day=last_day, today=today
+                    entry=entry,
+                    held=held,
+                    pending=pending,
+                    planned=planned,
+                    last_day=last_day,
+                    today=today,
                 ),
             )
         )

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.mixins import UserPassesTestMixin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -38,6 +39,7 @@ from activities.services import (
 )
 from activities.views import messages_from_form
 from members.history import changes_of
+from members.locking import StaleEditError, version_claim
 from members.permissions import StaffRequiredMixin
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -256,10 +258,11 @@ class ActivityPlanView(ConvenerPlanMixin, FormView):
         groups = self.editable_groups()
         self.activity = None
         if "pk" in kwargs:
-            self.activity = get_object_or_404(
-                Activity.objects.filter(group__in=groups, status=Activity.Status.PLANNED),
-                pk=kwargs["pk"],
-            )
+            plans = Activity.objects.filter(group__in=groups, status=Activity.Status.PLANNED)
+            if not request.user.is_office_staff:
+                # Archived plans are read-only for conveners: simply not found here.
+                plans = plans.filter(archived_at__isnull=True)
+            self.activity = get_object_or_404(plans, pk=kwargs["pk"])
             self.group = self.activity.group
         else:
             number = request.GET.get("group") or request.POST.get("group")
@@ -286,7 +289,12 @@ class ActivityPlanView(ConvenerPlanMixin, FormView):
         activity.group = self.group
         activity.status = Activity.Status.PLANNED
         try:
-            activity_save(activity=activity, by=self.request.user)
+            with transaction.atomic():
+                version_claim(activity, form.cleaned_data.get("version"))
+                activity_save(activity=activity, by=self.request.user)
+        except StaleEditError as stale:
+            form.add_error(None, str(stale))
+            return self.render_to_response(self.get_context_data(form=form, stale=True))
         except ValidationError as exc:
             form.add_error(None, exc)
             return self.form_invalid(form)
