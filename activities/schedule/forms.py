@@ -19,13 +19,33 @@ class ScheduleGenerateForm(forms.Form):
 
 
 class ScheduleSwapForm(forms.Form):
+    """Two months to swap; both start empty, and months that cannot change are not offered
+    (`locked` is {month: reason}, see activities.schedule.services.locked_months)."""
+
     month_a = forms.TypedChoiceField(label=_("Month"), choices=MONTH_CHOICES, coerce=int)
     month_b = forms.TypedChoiceField(label=_("swap with month"), choices=MONTH_CHOICES, coerce=int)
+
+    def __init__(self, *args, locked=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.locked = locked or {}
+        open_months = [(m, label) for m, label in MONTH_CHOICES if m not in self.locked]
+        for name in ("month_a", "month_b"):
+            # Every month validates (a locked one gets its reason below); only open ones
+            # are offered.
+            self.fields[name].choices = [("", "—"), *MONTH_CHOICES]
+            self.fields[name].widget.choices = [("", "—"), *open_months]
+
+    @property
+    def offers_a_swap(self):
+        return 12 - len(self.locked) >= 2
 
     def clean(self):
         data = super().clean()
         if data.get("month_a") and data.get("month_a") == data.get("month_b"):
             raise forms.ValidationError(_("Choose two different months."))
+        for name in ("month_a", "month_b"):
+            if data.get(name) in self.locked:
+                self.add_error(name, self.locked[data[name]])
         return data
 
 
