@@ -16,6 +16,7 @@ from django.views.generic import CreateView, DetailView, ListView, UpdateView, V
 
 from activities.history import member_changes
 from activities.models import Activity, Attendance, GroupMembership
+from activities.obligation import member_years
 from activities.roster.filters import MemberFilterSet
 from activities.roster.mobiles import MobileVisibility
 from activities.services import member_archive
@@ -82,17 +83,19 @@ class MemberDetailView(DetailView):
             .select_related("activity__group")
             .order_by("-activity__date", "-activity__number")
         )
-        totals = (
-            Attendance.objects.filter(
-                member=member,
-                activity__status=Activity.Status.HELD,
-                activity__archived_at__isnull=True,
-            )
+        # Only counted records (held and approved): one awaiting approval is not held yet.
+        totals = list(
+            Attendance.objects.filter(member=member, activity__in=Activity.objects.counted())
             .annotate(year=ExtractYear("activity__date"))
             .values("year")
             .annotate(count=Count("pk"))
             .order_by("-year")
         )
+        # The yearly obligation as every page judges it (activities.obligation).
+        bound = member_years(member)
+        for row in totals:
+            row["obligation_met"] = bound.get(row["year"])
+        obligation_missing = sorted(year for year, met in bound.items() if not met)
         memberships = member.memberships.select_related("group").order_by("-start_date", "-pk")
         visibility = MobileVisibility(self.request.user)
         return super().get_context_data(
@@ -100,6 +103,7 @@ class MemberDetailView(DetailView):
             memberships=memberships,
             attendances=attendances,
             totals_by_year=totals,
+            obligation_missing=obligation_missing,
             shown_mobile=visibility.display(member, member.group_id),
             changes=member_changes(member) if self.request.user.is_office_staff else None,
             **kwargs,

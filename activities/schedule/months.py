@@ -5,12 +5,11 @@ import calendar
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from activities.models import Activity, GroupMembership, RotationGroup, ScheduleEntry
-from members.models import Member
 
 
 class MonthStatus:
@@ -181,31 +180,6 @@ def group_months(group, year):
     return list(
         ScheduleEntry.objects.filter(year=year, group=group, no_activity=False).order_by("month")
     )
-
-
-def obligation_rows(year, *, groups=None):
-    """Standing members (active) with the number of activities they attended in `year`.
-
-    Only held and approved activities count, as in the tallies. `groups` limits the rows to
-    the members now in those groups.
-    """
-    counted = Q(attendances__activity__in=Activity.objects.counted().in_year(year).values("pk"))
-    members = (
-        Member.objects.active()
-        .standing()
-        .annotate(attended=Count("attendances", filter=counted, distinct=True))
-        .prefetch_related(
-            Prefetch(
-                "memberships",
-                queryset=GroupMembership.objects.current().select_related("group"),
-                to_attr="current_memberships",
-            )
-        )
-        .order_by("attended", "stroke_key", "pk")
-    )
-    if groups is not None:
-        members = members.filter(memberships__group__in=groups, memberships__end_date__isnull=True)
-    return list(members)
 
 
 def on_duty_rows(today):

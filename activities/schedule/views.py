@@ -16,6 +16,7 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from activities.models import Activity, CalendarFeed, RotationGroup, ScheduleEntry
+from activities.obligation import obligation_rows
 from activities.schedule.export import feed_calendar, schedule_workbook
 from activities.schedule.forms import (
     ActivityPlanForm,
@@ -24,7 +25,7 @@ from activities.schedule.forms import (
     ScheduleMonthForm,
     ScheduleSwapForm,
 )
-from activities.schedule.months import group_months, obligation_rows, year_schedule
+from activities.schedule.months import group_months, year_schedule
 from activities.schedule.services import (
     calendar_feed_create,
     calendar_feed_revoke,

@@ -5,7 +5,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from activities.models import Activity, ScheduleEntry
-from activities.schedule.months import MonthStatus, obligation_rows, year_schedule
+from activities.obligation import obligation_rows
+from activities.schedule.months import MonthStatus, year_schedule
 from activities.schedule.services import schedule_generate, schedule_set_month, schedule_swap
 from activities.services import activity_approve, activity_return, activity_submit, group_archive
 from members.models import FederationRole
