@@ -16,18 +16,19 @@ class VersionCheckedAdminForm(forms.ModelForm):
     overwritten, and the save itself raises the version (VersionedSave).
     """
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    # Not named "version": the admin would take that for the model's (non-editable) field.
+    opened_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
-            self.initial.setdefault("version", self.instance.version)
+            self.initial.setdefault("opened_version", self.instance.version)
 
     def clean(self):
         cleaned = super().clean()
         if self.instance.pk is None:
             return cleaned
-        expected = cleaned.get("version")
+        expected = cleaned.get("opened_version")
         stored = (
             type(self.instance)
             .objects.select_for_update()
