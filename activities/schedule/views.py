@@ -225,7 +225,7 @@ class ScheduleMonthEditView(StaffRequiredMixin, FormView):
 
     def get_context_data(self, **kwargs):
         changes = changes_of(self.entry.history.all()) if self.entry else []
-        if changes and changes[0].history_id:
+        if changes and changes[0].history_id and changes[0].action == "~":
             # Only the latest change can be undone; the page says why when it cannot.
             latest = ScheduleEntry.history.get(history_id=changes[0].history_id)
             changes[0].undo_refusal = schedule_change_undoable(latest)
