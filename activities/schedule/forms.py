@@ -1,3 +1,5 @@
+import uuid
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -72,11 +74,17 @@ class ActivityPlanForm(forms.ModelForm):
 
     # The version the plan was opened at (members.locking): a save over a newer one is refused.
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    # A new plan's one-time token: posting the same form again returns the plan already made.
+    submission_token = forms.RegexField(
+        regex=r"^[0-9a-f]{32}$", widget=forms.HiddenInput, required=False
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.initial.setdefault("version", self.instance.version)
+        else:
+            self.initial.setdefault("submission_token", uuid.uuid4().hex)
 
     class Meta:
         model = Activity

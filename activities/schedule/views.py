@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.mixins import UserPassesTestMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -403,14 +403,37 @@ class ActivityPlanView(ConvenerPlanMixin, FormView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(group=self.group, activity=self.activity, **kwargs)
 
+    def earlier_plan(self, token):
+        """The plan an earlier post of this same new-plan form made, if any."""
+        if self.activity is not None or not token:
+            return None
+        return Activity.objects.filter(
+            submission_token=token, group__in=self.editable_groups()
+        ).first()
+
+    def post(self, request, *args, **kwargs):
+        earlier = self.earlier_plan(request.POST.get("submission_token", ""))
+        if earlier is not None:
+            messages.info(request, _("This form was already sent; nothing was saved twice."))
+            return redirect("activities:activity_detail", pk=earlier.pk)
+        return super().post(request, *args, **kwargs)
+
     def form_valid(self, form):
         activity = form.save(commit=False)
         activity.group = self.group
         activity.status = Activity.Status.PLANNED
+        if activity.pk is None:
+            activity.submission_token = form.cleaned_data.get("submission_token") or None
         try:
             with transaction.atomic():
                 version_claim(activity, form.cleaned_data.get("version"))
                 activity_save(activity=activity, by=self.request.user)
+        except IntegrityError:
+            # The same form posted twice at once: the other post made the plan.
+            earlier = self.earlier_plan(activity.submission_token)
+            if earlier is None:
+                raise
+            return redirect("activities:activity_detail", pk=earlier.pk)
         except StaleEditError as stale:
             form.add_error(None, str(stale))
             return self.render_to_response(self.get_context_data(form=form, stale=True))

@@ -270,6 +270,22 @@ def test_posting_the_same_new_record_form_twice_makes_one_record(staff_client, g
     assert fresh != token
 
 
+@pytest.mark.django_db
+def test_posting_the_same_new_plan_twice_makes_one_plan(convener_client, group1):
+    url = reverse("schedule:plan_create")
+    token = convener_client.get(url).context["form"]["submission_token"].value()
+    data = {
+        "date": (TODAY + timezone.timedelta(days=9)).isoformat(),
+        "theme": "visit",
+        "title": "只计划一次",
+        "submission_token": token,
+    }
+    first = convener_client.post(url, data)
+    second = convener_client.post(url, data)
+    assert Activity.objects.filter(title="只计划一次").count() == 1
+    assert first["Location"] == second["Location"]
+
+
 def _concurrently(*calls):
     barrier = threading.Barrier(len(calls))
     results = [None] * len(calls)
