@@ -14,13 +14,31 @@ from activities.models import (
     RotationGroup,
 )
 from activities.services import activity_save
-from members.admin import ArchivedFilter
+from members.admin import ArchivedFilter, VersionCheckedAdminForm
+from members.locking import version_bump
 
 
 class HistoryKeepingAdmin(SimpleHistoryAdmin):
     """No bulk delete; a single delete only where nothing depends on the row."""
 
     actions = None
+
+
+class ActivityPartAdmin(HistoryKeepingAdmin):
+    """Rows recorded about an activity: changing one here is a change to the activity, so its
+    version rises (an activity form opened before is then refused, members.locking)."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        activities = {obj.activity_id, form.initial.get("activity")} - {None}
+        for activity in Activity.objects.filter(pk__in=activities):
+            version_bump(activity)
+
+    def delete_model(self, request, obj):
+        activity = obj.activity
+        super().delete_model(request, obj)
+        if activity is not None:
+            version_bump(activity)
 
 
 class MembershipInline(admin.TabularInline):
@@ -74,6 +92,7 @@ class PublicityInline(admin.TabularInline):
 
 @admin.register(Activity)
 class ActivityAdmin(HistoryKeepingAdmin):
+    form = VersionCheckedAdminForm
     list_display = ["number", "date", "group", "theme", "title", "status", "review_status"]
     list_filter = [ArchivedFilter, "status", "review_status", "theme", "group", "date"]
     search_fields = ["title", "place", "host_enterprise", "summary"]
@@ -91,7 +110,7 @@ class ActivityAdmin(HistoryKeepingAdmin):
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(HistoryKeepingAdmin):
+class AttendanceAdmin(ActivityPartAdmin):
     list_display = ["activity", "member"]
     list_filter = ["activity__group", "activity__date"]
     search_fields = ["member__name", "activity__title"]
@@ -99,7 +118,7 @@ class AttendanceAdmin(HistoryKeepingAdmin):
 
 
 @admin.register(LeaderPresence)
-class LeaderPresenceAdmin(HistoryKeepingAdmin):
+class LeaderPresenceAdmin(ActivityPartAdmin):
     list_display = ["name", "title", "level", "activity"]
     list_filter = ["level", "activity__date"]
     search_fields = ["name", "title", "activity__title"]
@@ -107,7 +126,7 @@ class LeaderPresenceAdmin(HistoryKeepingAdmin):
 
 
 @admin.register(Outcome)
-class OutcomeAdmin(HistoryKeepingAdmin):
+class OutcomeAdmin(ActivityPartAdmin):
     list_display = ["title", "kind", "submitted_to", "year", "is_key", "activity", "member"]
     list_filter = ["kind", "submitted_to", "year", "is_key"]
     search_fields = ["title", "member__name", "activity__title"]
@@ -115,7 +134,7 @@ class OutcomeAdmin(HistoryKeepingAdmin):
 
 
 @admin.register(Publicity)
-class PublicityAdmin(HistoryKeepingAdmin):
+class PublicityAdmin(ActivityPartAdmin):
     formfield_overrides = URL_AS_HTTPS
     list_display = ["activity", "channel", "date", "title"]
     list_filter = ["channel", "date"]

@@ -1,3 +1,4 @@
+import uuid
 from dataclasses import dataclass, field
 
 from django import forms
@@ -65,8 +66,13 @@ class AttendeeChoiceField(forms.ModelMultipleChoiceField):
 
 
 class ActivityForm(forms.ModelForm):
-    # The version the form was opened at: a save is refused if someone saved since.
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # The version the form was opened at: a save is refused if someone saved since, and an
+    # edit without it is refused too (activities.services.activity_record).
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    # A one-time token of a new record's form: posting it twice returns the first record.
+    submission_token = forms.RegexField(
+        regex=r"^[0-9a-f]{32}$", widget=forms.HiddenInput, required=False
+    )
     attendees = AttendeeChoiceField(
         label=_("Attendance"),
         queryset=Member.objects.all(),
@@ -102,6 +108,8 @@ class ActivityForm(forms.ModelForm):
         self.fields["group"].queryset = groups.order_by("number")
         if self.instance.pk:
             self.initial.setdefault("version", self.instance.version)
+        else:
+            self.initial.setdefault("submission_token", uuid.uuid4().hex)
         self.fields["status"].widget.attrs["data-status-select"] = ""
         self.fields["other_participants"].widget.attrs["data-other-participants"] = ""
         if self.instance.pk and not self.is_bound:

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from members.locking import VersionedSave
 from members.models import FederationRole, Member
 
 
@@ -168,7 +169,7 @@ class ActivityQuerySet(models.QuerySet):
         return attendees + others
 
 
-class Activity(models.Model):
+class Activity(VersionedSave, models.Model):
     """A rotation activity (第N次轮值活动), planned, held or cancelled."""
 
     class Status(models.TextChoices):
@@ -234,6 +235,11 @@ class Activity(models.Model):
     )
     archived_at = models.DateTimeField(_("archived at"), null=True, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
+    # The one-time token of the form that created the record: posting that form again
+    # (double click, back and repost, a second tab) finds this record instead of a new one.
+    submission_token = models.CharField(
+        max_length=64, unique=True, null=True, blank=True, editable=False
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -254,16 +260,40 @@ class Activity(models.Model):
         ordering = ["-date", "-number"]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(status="held") | Q(number__isnull=False),
-                name="activity_held_has_number",
-                violation_error_message=_("A held activity must have its number."),
+                condition=~Q(status="held", review_status="approved") | Q(number__isnull=False),
+                name="activity_counted_has_number",
+                violation_error_message=_("A held and approved activity must have its number."),
             ),
         ]
 
     def __str__(self):
-        if self.number:
+        if self.shown_number:
             return _("No. %(number)s · %(title)s") % {"number": self.number, "title": self.title}
         return self.title
+
+    @property
+    def is_counted(self):
+        """Held, approved and not archived: what the tallies and the month status count."""
+        return (
+            self.status == self.Status.HELD
+            and self.review_status == self.Review.APPROVED
+            and self.archived_at is None
+        )
+
+    @property
+    def shown_number(self):
+        """The 第N次 number as pages show it: only once the record is approved.
+
+        A record sent back to review keeps the number it was given (numbers are never reused)
+        but shows 待审核 instead until it is approved again.
+        """
+        if self.number and self.review_status == self.Review.APPROVED:
+            return self.number
+        return None
+
+    @property
+    def awaits_review(self):
+        return self.review_status != self.Review.APPROVED
 
     @property
     def has_history(self):

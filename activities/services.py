@@ -15,7 +15,7 @@ from activities.models import (
     RotationGroup,
 )
 from members.history import authored_by
-from members.locking import version_claim
+from members.locking import NOT_CHECKED, version_claim
 from members.models import Member
 
 
@@ -41,14 +41,27 @@ def activity_number_next():
     return counter.last_number
 
 
+def _number_if_counted(activity):
+    """Give a held, approved activity its 第N次 number, once (numbers are never reused)."""
+    if (
+        activity.status == Activity.Status.HELD
+        and activity.review_status == Activity.Review.APPROVED
+        and activity.number is None
+    ):
+        activity.number = activity_number_next()
+
+
 @transaction.atomic
 def activity_save(*, activity, by):
-    """Validate and save an activity; it takes its number when first recorded as held."""
+    """Validate and save an activity (its version rises when it was already stored).
+
+    It takes its number when it first counts: recorded as held and approved. A convener's
+    record (review_status pending) gets none until the staff approve it (activity_approve).
+    """
     if activity.pk is None and activity.created_by_id is None and by is not None:
         activity.created_by = by
-    activity.full_clean(exclude=["number"])
-    if activity.status == Activity.Status.HELD and activity.number is None:
-        activity.number = activity_number_next()
+    activity.full_clean(exclude=["number", "submission_token"])
+    _number_if_counted(activity)
     authored_by(activity, by).save()
     return activity
 
@@ -214,16 +227,29 @@ def _rows_set(*, activity, related, rows, by):
 
 @transaction.atomic
 def activity_record(
-    *, activity, attendees, leaders=(), outcomes=(), publicity=(), by, expected_version=None
+    *,
+    activity,
+    attendees,
+    leaders=(),
+    outcomes=(),
+    publicity=(),
+    by,
+    expected_version=NOT_CHECKED,
+    for_review=False,
 ):
     """Save an activity with everything recorded about it, all of it or none of it.
 
     `attendees` are members; `leaders`, `outcomes` and `publicity` are the rows the activity
     should have afterwards (saved ones are updated, new ones added, any others removed).
-    A held activity takes its 第N次 number here (see activity_save). With `expected_version`
-    (the version the form was opened at) a save over someone else's is refused.
+    A held, approved activity takes its 第N次 number here (see activity_save). With
+    `expected_version` (the version the form was opened at) a save over someone else's is
+    refused (StaleEditError; None: MissingVersionError). With `for_review` (a convener's
+    record) the activity waits for the staff's approval before it counts or gets a number.
     """
     version_claim(activity, expected_version)
+    if for_review:
+        activity.review_status = Activity.Review.PENDING
+        activity.submitted_at = timezone.now()
     activity_save(activity=activity, by=by)
     attendance_set(activity=activity, members=attendees, by=by)
     _rows_set(activity=activity, related=activity.leaders.all(), rows=leaders, by=by)
@@ -271,6 +297,8 @@ def activity_approve(*, activity, by):
     activity.review_comment = ""
     activity.reviewed_by = by
     activity.reviewed_at = timezone.now()
+    # It counts from now on, so this is when it takes its 第N次 number.
+    _number_if_counted(activity)
     authored_by(activity, by).save()
     return activity
 

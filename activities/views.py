@@ -4,7 +4,7 @@ record and change them, conveners record their own group's for the staff to appr
 from django.contrib import messages
 from django.contrib.auth.mixins import UserPassesTestMixin
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponseRedirect
@@ -42,7 +42,6 @@ from activities.services import (
     activity_approve,
     activity_record,
     activity_return,
-    activity_submit,
     convened_groups,
     group_conveners_set,
     member_group,
@@ -400,16 +399,49 @@ class ActivityFormView(ActivityEditorRequiredMixin, TemplateView):
             **kwargs,
         )
 
+    def already_submitted(self, token):
+        """The record an earlier post of this same new-record form created, if any."""
+        if self.activity.pk is not None or not token:
+            return None
+        activities = Activity.objects.filter(submission_token=token)
+        groups = self.editable_groups()
+        if groups is not None:
+            activities = activities.filter(group__in=groups, archived_at__isnull=True)
+        return activities.first()
+
+    def redirect_to_earlier(self, activity):
+        messages.info(
+            self.request,
+            _("This form was already sent and saved “%(title)s”; nothing was saved twice.")
+            % {"title": activity.title},
+        )
+        return HttpResponseRedirect(reverse("activities:activity_detail", args=[activity.pk]))
+
+    def needs_review(self, stored, activity):
+        """A convener's record that counts, or would, waits for the staff (issue 12).
+
+        `stored` is (status, review_status) before this save. Any change to a held record,
+        approved or not, and any record now held goes back to review before it counts.
+        """
+        if self.request.user.is_office_staff:
+            return False
+        return Activity.Status.HELD in (stored[0], activity.status)
+
     def post(self, request, *args, **kwargs):
+        token = request.POST.get("submission_token", "")
+        earlier = self.already_submitted(token)
+        if earlier is not None:
+            return self.redirect_to_earlier(earlier)
+        stored = (self.activity.status, self.activity.review_status)
         forms = self.build_forms(request.POST)
         if not all([f.is_valid() for f in forms.values()]):
             messages.error(request, _("Nothing was saved: please correct the marked fields."))
             return self.render_to_response(self.get_context_data(forms=forms))
         form = forms["form"]
-        saved_state = (form.instance.pk, form.instance.number)
-        needs_approval = (
-            not request.user.is_office_staff and form.instance.status == Activity.Status.HELD
-        )
+        saved_state = (form.instance.pk, form.instance.number, form.instance.review_status)
+        needs_approval = self.needs_review(stored, form.instance)
+        if form.instance.pk is None:
+            form.instance.submission_token = form.cleaned_data.get("submission_token") or None
         try:
             with transaction.atomic():
                 activity = activity_record(
@@ -420,20 +452,25 @@ class ActivityFormView(ActivityEditorRequiredMixin, TemplateView):
                     publicity=kept_rows(forms["publicity_formset"]),
                     by=request.user,
                     expected_version=form.cleaned_data.get("version"),
+                    for_review=needs_approval,
                 )
-                if needs_approval:
-                    activity_submit(activity=activity, by=request.user)
         except StaleEditError as stale:
-            form.instance.pk, form.instance.number = saved_state
+            form.instance.pk, form.instance.number, form.instance.review_status = saved_state
             form.add_error(None, str(stale))
             return self.render_to_response(self.get_context_data(forms=forms, stale=True))
+        except IntegrityError:
+            # Two posts of one form at the same moment: the other one made the record.
+            earlier = self.already_submitted(form.instance.submission_token)
+            if earlier is None:
+                raise
+            return self.redirect_to_earlier(earlier)
         except ValidationError as error:
             # The transaction rolled back; forget the id and number it had handed out.
-            form.instance.pk, form.instance.number = saved_state
+            form.instance.pk, form.instance.number, form.instance.review_status = saved_state
             form.add_error(None, error.messages)
             messages.error(request, _("Nothing was saved: please correct the marked fields."))
             return self.render_to_response(self.get_context_data(forms=forms))
-        if activity.number:
+        if activity.shown_number:
             text = _("Activity No. %(number)s “%(title)s” was saved.") % {
                 "number": activity.number,
                 "title": activity.title,

@@ -1,11 +1,48 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from members.locking import MissingVersionError, StaleEditError
 from members.masking import mask_mobile
 from members.models import Member, PersonalDataAccess, PublicOffice, User
+
+
+class VersionCheckedAdminForm(forms.ModelForm):
+    """An admin change form that carries the version it was opened at (members.locking).
+
+    The admin saves inside one transaction; clean() locks the row and compares, so a change
+    saved elsewhere since the page was opened is refused with a message instead of
+    overwritten, and the save itself raises the version (VersionedSave).
+    """
+
+    # Not named "version": the admin would take that for the model's (non-editable) field.
+    opened_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial.setdefault("opened_version", self.instance.version)
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk is None:
+            return cleaned
+        expected = cleaned.get("opened_version")
+        stored = (
+            type(self.instance)
+            .objects.select_for_update()
+            .filter(pk=self.instance.pk)
+            .values_list("version", flat=True)
+            .first()
+        )
+        if expected is None:
+            raise forms.ValidationError(str(MissingVersionError.message), code="no_version")
+        if stored != expected:
+            raise forms.ValidationError(str(StaleEditError.message), code="stale")
+        return cleaned
 
 
 class PublicOfficeInline(admin.TabularInline):
@@ -33,6 +70,7 @@ class MemberAdmin(SimpleHistoryAdmin):
     """Full mobiles and e-mails only for logins that read everything (staff, leadership);
     for any other admin login they are masked, not searchable and not in the form."""
 
+    form = VersionCheckedAdminForm
     list_display = ["name", "role", "company", "industry", "township", "mobile", "archived_at"]
     list_filter = [
         ArchivedFilter,

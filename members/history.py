@@ -25,6 +25,7 @@ class Change:
     action: str
     subject: str
     fields: list = field(default_factory=list)  # (label, old, new)
+    history_id: int | None = None  # the historical row, for pages that act on a change
 
     @property
     def action_label(self):
@@ -108,6 +109,7 @@ def changes_of(history_queryset, *, subject=None, parent=None, limit=50, masks=N
                 action=row.history_type,
                 subject=subject(row, related) if subject else str(model._meta.verbose_name),
                 fields=fields,
+                history_id=row.history_id,
             )
         )
         previous[row.id] = row

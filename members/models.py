@@ -9,6 +9,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from members.locking import VersionedSave
 from members.sorting import pinyin_key, stroke_key
 from members.validators import normalize_mobile, validate_mainland_mobile
 
@@ -94,7 +95,7 @@ class MemberQuerySet(models.QuerySet):
         return self.filter(role=FederationRole.STANDING)
 
 
-class Member(models.Model):
+class Member(VersionedSave, models.Model):
     """A person on the executive committee (执委会成员). Names are not unique; mobiles are."""
 
     name = models.CharField(_("name"), max_length=50)

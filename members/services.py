@@ -8,7 +8,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from members.history import authored_by
-from members.locking import version_claim
+from members.locking import NOT_CHECKED, version_bump, version_claim
 from members.models import Member, PersonalDataAccess, PublicOffice, User, new_session_token
 from members.sorting import pinyin_key, stroke_key
 
@@ -60,15 +60,19 @@ def member_offices_set(*, member, offices, by):
         office = authored_by(PublicOffice(member=member, kind=kind, level=level), by)
         office.full_clean()
         office.save()
+    if wanted != set(current):
+        # The offices are part of the member's form: a form opened before this is stale.
+        version_bump(member)
     return member
 
 
 @transaction.atomic
-def member_edit(*, member, offices, by, expected_version=None, **fields):
+def member_edit(*, member, offices, by, expected_version=NOT_CHECKED, **fields):
     """Update a member's details and public offices together: both or neither.
 
     With `expected_version` (the version the form was opened at) a save over someone
-    else's is refused with StaleEditError.
+    else's is refused with StaleEditError, a missing one (None) with MissingVersionError.
+    The member's version rises even when only the offices change.
     """
     version_claim(member, expected_version)
     member_update(member=member, by=by, **fields)

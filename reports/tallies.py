@@ -15,11 +15,13 @@ Rules the issue left open, decided here:
 * A member who moved groups counts in each group they belonged to during the period; in the
   by-group participation a member took part "for" a group when they attended an activity held
   while they were in that group.
-* The yearly obligation (年度义务) binds standing executives (常执委): in each whole calendar
-  year inside the period in which the member belonged to a group, they attended at least one
-  counted activity (of any group). Part-years are not judged (November–December 2017, when the
-  system began, would be unfair); a period with no whole year (or a member who joined after the
-  last one) is judged as one span: at least one activity in it.
+* The yearly obligation (年度义务) is defined once, in ``activities/obligation.py`` (used by
+  /obligation/<year>/ and the member page too): it binds standing executives (常执委) in each
+  whole calendar year inside the period in which they belonged to a group (in scope); they
+  meet it by attending at least one counted activity (of any group) that year. Part-years are
+  not judged (November–December 2017, when the system began, would be unfair); a period with
+  no whole year (or a member bound in none of them) is judged as one span: at least one
+  activity in it. A standing member who belonged to no group in the period is not bound.
 * Outcomes are dated by their ``year`` (the year they were submitted: the collective proposal
   of an August 2018 seminar belongs to the 2019 CPPCC session), so an outcome counts in every
   period that overlaps its year, and the calendar years add up to any period made of whole
@@ -50,10 +52,10 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
 from django.utils.translation import gettext_lazy as _
 
+from activities import obligation
 from activities.models import (
     Activity,
     Attendance,
-    GroupMembership,
     LeaderPresence,
     Outcome,
     Publicity,
@@ -720,9 +722,7 @@ def _activities(with_counts, counted_ids):
 
 def _memberships_in(period, group_ids):
     """Group memberships in force at some time in the period (an end date is exclusive)."""
-    memberships = GroupMembership.objects.filter(start_date__lte=period.end).filter(
-        Q(end_date__isnull=True) | Q(end_date__gt=period.start)
-    )
+    memberships = obligation.memberships_during(period.start, period.end)
     if group_ids is not None:
         memberships = memberships.filter(group_id__in=group_ids)
     return memberships.order_by()
@@ -774,24 +774,25 @@ def _members(period, counted_ids, memberships):
 
     groups_of = defaultdict(list)
     years_expected = defaultdict(set)
+    in_a_group = set()  # members who belonged to a group (in scope) during the period
     for m in memberships.order_by("start_date", "group__number").values(
         "member_id", "group__number", "group__name", "start_date", "end_date"
     ):
         label = str(group_label(m["group__number"], m["group__name"]))
         if label not in groups_of[m["member_id"]]:
             groups_of[m["member_id"]].append(label)
+        in_a_group.add(m["member_id"])
         for year in period.whole_years:
-            first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-            if m["start_date"] <= last and (m["end_date"] is None or m["end_date"] > first):
+            if obligation.overlaps(m["start_date"], m["end_date"], *obligation.year_span(year)):
                 years_expected[m["member_id"]].add(year)
 
     rows = []
     for m in member_values:
-        obligation = None
-        if m["role"] == FederationRole.STANDING:
+        met = None
+        if obligation.binds(m["role"]) and m["pk"] in in_a_group:
             attended_years = years_attended[m["pk"]]
             expected = years_expected[m["pk"]]
-            obligation = expected <= attended_years if expected else bool(attended_years)
+            met = expected <= attended_years if expected else bool(attended_years)
         rows.append(
             MemberRow(
                 pk=m["pk"],
@@ -803,7 +804,7 @@ def _members(period, counted_ids, memberships):
                 is_archived=m["archived_at"] is not None,
                 attended=m["attended"],
                 activity_ids=frozenset(pairs[m["pk"]]),
-                obligation_met=obligation,
+                obligation_met=met,
             )
         )
     return rows

@@ -15,7 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from activities.checkin.services import checkin_open
-from activities.models import Activity, CheckIn
+from activities.models import Activity, CheckIn, ScheduleEntry
 from activities.schedule.services import calendar_feed_create, schedule_set_month
 from members.models import Role
 from tests.activities.helpers import activity_data
@@ -65,6 +65,11 @@ MATRIX = {
     "schedule:schedule_generate": (("next_year",), STAFF_POST_ONLY, {}),
     "schedule:schedule_swap": (("year",), STAFF_POST_ONLY, {"month_a": 1, "month_b": 2}),
     "schedule:schedule_month_edit": (("year", "month"), STAFF, {"no_activity": "on"}),
+    "schedule:schedule_change_undo": (
+        ("year", "month", "schedule_change"),
+        STAFF_POST_ONLY,
+        {},
+    ),
     "schedule:feed_list": ((), STAFF, {"label": "新地址"}),
     "schedule:feed_revoke": (("feed",), STAFF_POST_ONLY, {}),
     "schedule:my_group": ((), ALL, None),
@@ -145,6 +150,7 @@ def world(group1, group2, staff_user, leader_user, convener_user, other_convener
         "year": YEAR,
         "next_year": YEAR + 1,
         "month": 1,
+        "schedule_change": ScheduleEntry.history.filter(year=YEAR, month=1).first().history_id,
         "report_year": 2018,
     }
 

@@ -37,6 +37,7 @@ from activities.roster.export import (
 from activities.roster.planner import plan_import, roster_apply
 from activities.roster.printable import roster_file_name
 from members.access import record_access
+from members.locking import StaleEditError
 from members.models import Member, PersonalDataAccess
 from members.permissions import StaffRequiredMixin
 from members.roster import MAX_FILE_SIZE, RosterBook, RosterFileError, read_roster
@@ -230,6 +231,16 @@ class RosterImportPreviewView(StaffRequiredMixin, TemplateView):
                 result = roster_apply(plan=plan, by=request.user)
         except RosterFileError as error:
             return self._start_again(error.message)
+        except StaleEditError:
+            # Someone saved a member between this preview and the write: nothing was written.
+            messages.warning(
+                request,
+                _(
+                    "The members changed since this preview was made. Check the new "
+                    "preview before confirming."
+                ),
+            )
+            return redirect("roster:roster_import_preview")
         self.request.session.pop(SESSION_KEY, None)
         discard_upload(pending.get("token"))
         messages.success(

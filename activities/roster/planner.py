@@ -30,6 +30,7 @@ from activities.services import (
     membership_bulk_create,
     membership_end,
 )
+from members.locking import version_bump, version_claim
 from members.models import FederationRole, Gender, Member
 from members.roster import (
     NO_GROUP,
@@ -179,12 +180,13 @@ class ImportPlan:
         data = {
             "rows": [
                 [r.place, r.action, r.member.pk if r.member else None]
+                + [r.member.version if r.member else None]
                 + [[c.field, c.old, c.new] for c in r.changes]
                 + [r.summary if r.action == "create" else ""]
                 for r in self.rows
             ],
             "groups": [[g.number, g.name] for g in self.new_groups],
-            "archive": [m.pk for m in self.to_archive],
+            "archive": [[m.pk, m.version] for m in self.to_archive],
             "errors": [[e.sheet, e.row, e.column, e.message] for e in self.errors],
         }
         encoded = json.dumps(data, ensure_ascii=False, sort_keys=True, default=str)
@@ -531,11 +533,18 @@ class _Planner:
 
 
 def roster_apply(*, plan, by):
-    """Write a plan with no errors, all in one transaction, recording `by` as the author."""
+    """Write a plan with no errors, all in one transaction, recording `by` as the author.
+
+    Every member the plan changes is claimed at the version it was read at (members.locking):
+    if someone saved one since, StaleEditError and nothing is written. Every member written
+    gets a higher version, so a member form opened before the import is refused.
+    """
     if not plan.ok:
         raise RosterPlanError(_("The roster has errors; nothing was written."))
     today = timezone.localdate()
     with transaction.atomic():
+        for member in [row.member for row in plan.updated] + list(plan.to_archive):
+            version_claim(member, member.version)
         groups = {g.number: g for g in RotationGroup.objects.all()}
         for new in plan.new_groups:
             groups[new.number] = group_create(number=new.number, name=new.name, by=by)
@@ -575,6 +584,8 @@ def roster_apply(*, plan, by):
                 )
             elif row.group_action == "leave":
                 membership_end(member=member, by=by, on=today)
+            if not (row.restore or row.fields):
+                version_bump(member)  # nothing above saved the member row itself
         for member in plan.to_archive:
             member_archive(member=member, by=by)
     return ImportResult(

@@ -17,6 +17,7 @@ from django.views.generic import CreateView, DetailView, ListView, UpdateView, V
 
 from activities.history import member_changes
 from activities.models import Activity, Attendance, GroupMembership
+from activities.obligation import member_years
 from activities.roster.filters import MemberFilterSet
 from activities.roster.mobiles import ContactVisibility, looks_like_number
 from activities.services import member_archive
@@ -116,17 +117,19 @@ class MemberDetailView(DetailView):
             .select_related("activity__group")
             .order_by("-activity__date", "-activity__number")
         )
-        totals = (
-            Attendance.objects.filter(
-                member=member,
-                activity__status=Activity.Status.HELD,
-                activity__archived_at__isnull=True,
-            )
+        # Only counted records (held and approved): one awaiting approval is not held yet.
+        totals = list(
+            Attendance.objects.filter(member=member, activity__in=Activity.objects.counted())
             .annotate(year=ExtractYear("activity__date"))
             .values("year")
             .annotate(count=Count("pk"))
             .order_by("-year")
         )
+        # The yearly obligation as every page judges it (activities.obligation).
+        bound = member_years(member)
+        for row in totals:
+            row["obligation_met"] = bound.get(row["year"])
+        obligation_missing = sorted(year for year, met in bound.items() if not met)
         memberships = member.memberships.select_related("group").order_by("-start_date", "-pk")
         visibility = ContactVisibility(self.request.user)
         shows_contact = visibility.shows(member, member.group_id)
@@ -137,6 +140,7 @@ class MemberDetailView(DetailView):
             memberships=memberships,
             attendances=attendances,
             totals_by_year=totals,
+            obligation_missing=obligation_missing,
             shown_mobile=visibility.display(member, member.group_id),
             shown_email=visibility.display_email(member, member.group_id),
             changes=member_changes(member, shows_contact=shows_contact)

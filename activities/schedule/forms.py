@@ -1,3 +1,5 @@
+import uuid
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -19,13 +21,33 @@ class ScheduleGenerateForm(forms.Form):
 
 
 class ScheduleSwapForm(forms.Form):
+    """Two months to swap; both start empty, and months that cannot change are not offered
+    (`locked` is {month: reason}, see activities.schedule.services.locked_months)."""
+
     month_a = forms.TypedChoiceField(label=_("Month"), choices=MONTH_CHOICES, coerce=int)
     month_b = forms.TypedChoiceField(label=_("swap with month"), choices=MONTH_CHOICES, coerce=int)
+
+    def __init__(self, *args, locked=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.locked = locked or {}
+        open_months = [(m, label) for m, label in MONTH_CHOICES if m not in self.locked]
+        for name in ("month_a", "month_b"):
+            # Every month validates (a locked one gets its reason below); only open ones
+            # are offered.
+            self.fields[name].choices = [("", "—"), *MONTH_CHOICES]
+            self.fields[name].widget.choices = [("", "—"), *open_months]
+
+    @property
+    def offers_a_swap(self):
+        return 12 - len(self.locked) >= 2
 
     def clean(self):
         data = super().clean()
         if data.get("month_a") and data.get("month_a") == data.get("month_b"):
             raise forms.ValidationError(_("Choose two different months."))
+        for name in ("month_a", "month_b"):
+            if data.get(name) in self.locked:
+                self.add_error(name, self.locked[data[name]])
         return data
 
 
@@ -49,6 +71,20 @@ class ScheduleMonthForm(forms.Form):
 
 class ActivityPlanForm(forms.ModelForm):
     """What a convener plans for the group's month: theme, date, place, plan."""
+
+    # The version the plan was opened at (members.locking): a save over a newer one is refused.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    # A new plan's one-time token: posting the same form again returns the plan already made.
+    submission_token = forms.RegexField(
+        regex=r"^[0-9a-f]{32}$", widget=forms.HiddenInput, required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial.setdefault("version", self.instance.version)
+        else:
+            self.initial.setdefault("submission_token", uuid.uuid4().hex)
 
     class Meta:
         model = Activity

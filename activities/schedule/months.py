@@ -5,18 +5,18 @@ import calendar
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from activities.models import Activity, GroupMembership, RotationGroup, ScheduleEntry
-from members.models import Member
 
 
 class MonthStatus:
     UPCOMING = "upcoming"
     PLANNED = "planned"
     HELD = "held"
+    PENDING = "pending"
     OVERDUE = "overdue"
     NO_ACTIVITY = "no_activity"
     UNSCHEDULED = "unscheduled"
@@ -25,6 +25,7 @@ class MonthStatus:
         UPCOMING: _("Upcoming"),
         PLANNED: _("Planned"),
         HELD: _("Held"),
+        PENDING: _("Awaiting approval"),
         OVERDUE: _("Overdue"),
         NO_ACTIVITY: _("No activity"),
         UNSCHEDULED: _("Not scheduled"),
@@ -33,6 +34,7 @@ class MonthStatus:
         UPCOMING: "secondary",
         PLANNED: "info",
         HELD: "success",
+        PENDING: "warning",
         OVERDUE: "danger",
         NO_ACTIVITY: "light",
         UNSCHEDULED: "light",
@@ -47,7 +49,8 @@ class MonthRow:
     group: RotationGroup | None
     conveners: list
     planned: list = field(default_factory=list)  # the on-duty group's planned activities
-    held: list = field(default_factory=list)  # held activities of the on-duty group
+    held: list = field(default_factory=list)  # counted (held, approved) of the on-duty group
+    pending: list = field(default_factory=list)  # held, awaiting approval: not counted yet
     others: list = field(default_factory=list)  # any other activity dated in the month
     status: str = MonthStatus.UNSCHEDULED
 
@@ -72,11 +75,15 @@ class MonthRow:
         return self.planned[0] if self.planned else None
 
 
-def month_status(*, entry, held, planned, last_day, today):
+def month_status(*, entry, held, planned, last_day, today, pending=()):
+    """The month's badge. Only a counted record makes a month held; one awaiting approval
+    shows as such, never as held."""
     if entry is None:
         return MonthStatus.UNSCHEDULED
     if held:
         return MonthStatus.HELD
+    if pending:
+        return MonthStatus.PENDING
     if entry.no_activity:
         return MonthStatus.NO_ACTIVITY
     if entry.group_id is None:
@@ -129,7 +136,8 @@ def year_schedule(year, *, today=None, groups=None):
         group = entry.group if entry else None
         in_month = by_month.get(month, [])
         mine = [a for a in in_month if group and a.group_id == group.pk]
-        held = [a for a in mine if a.status == Activity.Status.HELD]
+        held = [a for a in mine if a.is_counted]
+        pending = [a for a in mine if a.status == Activity.Status.HELD and not a.is_counted]
         planned = [a for a in mine if a.status == Activity.Status.PLANNED]
         others = [a for a in in_month if a not in mine]
         last_day = datetime.date(year, month, calendar.monthrange(year, month)[1])
@@ -142,9 +150,15 @@ def year_schedule(year, *, today=None, groups=None):
                 conveners=[m.member for m in group.current_convener_memberships] if group else [],
                 planned=planned,
                 held=held,
+                pending=pending,
                 others=others,
                 status=month_status(
-                    entry=entry, held=held, planned=planned, last_day=last_day, today=today
+                    entry=entry,
+                    held=held,
+                    pending=pending,
+                    planned=planned,
+                    last_day=last_day,
+                    today=today,
                 ),
             )
         )
@@ -166,31 +180,6 @@ def group_months(group, year):
     return list(
         ScheduleEntry.objects.filter(year=year, group=group, no_activity=False).order_by("month")
     )
-
-
-def obligation_rows(year, *, groups=None):
-    """Standing members (active) with the number of activities they attended in `year`.
-
-    Only held and approved activities count, as in the tallies. `groups` limits the rows to
-    the members now in those groups.
-    """
-    counted = Q(attendances__activity__in=Activity.objects.counted().in_year(year).values("pk"))
-    members = (
-        Member.objects.active()
-        .standing()
-        .annotate(attended=Count("attendances", filter=counted, distinct=True))
-        .prefetch_related(
-            Prefetch(
-                "memberships",
-                queryset=GroupMembership.objects.current().select_related("group"),
-                to_attr="current_memberships",
-            )
-        )
-        .order_by("attended", "stroke_key", "pk")
-    )
-    if groups is not None:
-        members = members.filter(memberships__group__in=groups, memberships__end_date__isnull=True)
-    return list(members)
 
 
 def on_duty_rows(today):

@@ -4,11 +4,14 @@ import secrets
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from activities.models import Activity, CalendarFeed, RotationGroup, ScheduleEntry
 from members.history import authored_by
+
+NOT_GIVEN = object()
 
 
 def _schedule_continuation(year):
@@ -64,30 +67,178 @@ def schedule_generate(*, year, by, no_activity_months=()):
     return entries
 
 
+def month_locked_reason(year, month, *, today=None):
+    """Why a schedule month can no longer change, as a sentence for the page, or None.
+
+    A month is history once it has passed, or once an activity dated in it was recorded as
+    held (approved or awaiting approval) or is awaiting approval: swapping or moving it would
+    show another group as on duty beside what was held (issue 12). Archived and cancelled
+    records do not lock a month.
+    """
+    today = today or timezone.localdate()
+    label = _month_label(year, month)
+    if (year, month) < (today.year, today.month):
+        return _("%(month)s has passed; past months are kept as they were.") % {"month": label}
+    recorded = Activity.objects.filter(
+        date__year=year, date__month=month, archived_at__isnull=True
+    ).filter(Q(status=Activity.Status.HELD) | Q(review_status=Activity.Review.PENDING))
+    if recorded.exists():
+        return _(
+            "%(month)s has a held activity or one awaiting approval; its schedule is kept as "
+            "it was."
+        ) % {"month": label}
+    return None
+
+
+def locked_months(year, *, today=None):
+    """{month: reason} for the months of `year` that cannot change, in two queries."""
+    today = today or timezone.localdate()
+    reasons = {}
+    for month in range(1, 13):
+        if (year, month) < (today.year, today.month):
+            reasons[month] = month_locked_reason(year, month, today=today)
+    busy = (
+        Activity.objects.filter(date__year=year, archived_at__isnull=True)
+        .filter(Q(status=Activity.Status.HELD) | Q(review_status=Activity.Review.PENDING))
+        .dates("date", "month")
+    )
+    for day in busy:
+        reasons.setdefault(day.month, month_locked_reason(year, day.month, today=today))
+    return reasons
+
+
+def _month_label(year, month):
+    return _("%(year)s, month %(month)s") % {"year": year, "month": month}
+
+
+def _refuse_if_locked(year, *months):
+    for month in months:
+        reason = month_locked_reason(year, month)
+        if reason:
+            raise ValidationError(reason, code="month_locked")
+
+
+def _save_entry(entry, by, reason):
+    entry.full_clean()
+    entry._change_reason = reason
+    authored_by(entry, by).save()
+
+
 @transaction.atomic
-def schedule_swap(*, year, month_a, month_b, by):
-    """Exchange what two months of a year hold (group, no-activity mark; notes stay)."""
-    a = ScheduleEntry.objects.select_for_update().get(year=year, month=month_a)
-    b = ScheduleEntry.objects.select_for_update().get(year=year, month=month_b)
+def schedule_swap(*, year, month_a, month_b, by, expected=None):
+    """Exchange what two months of a year hold (group, no-activity mark; notes stay).
+
+    Refused (ValidationError) when either month is locked (month_locked_reason) or is not in
+    the schedule. `expected` is {month: group pk or None} as the confirmation page showed
+    it: if either month changed since, nothing is swapped. Both entries' history rows share
+    one change reason, so the swap is undone as one (schedule_change_undo).
+    """
+    entries = {
+        e.month: e
+        for e in ScheduleEntry.objects.select_for_update().filter(
+            year=year, month__in=[month_a, month_b]
+        )
+    }
+    if len(entries) != 2 or month_a == month_b:
+        raise ValidationError(_("Both months must be in the schedule before they can be swapped."))
+    _refuse_if_locked(year, month_a, month_b)
+    if expected is not None and any(
+        entries[m].group_id != expected.get(m) for m in (month_a, month_b)
+    ):
+        raise ValidationError(
+            _("The schedule changed after you opened the confirmation; check it again.")
+        )
+    a, b = entries[month_a], entries[month_b]
     a.group, b.group = b.group, a.group
     a.no_activity, b.no_activity = b.no_activity, a.no_activity
-    authored_by(a, by).save()
-    authored_by(b, by).save()
+    reason = f"swap:{secrets.token_hex(8)}"
+    _save_entry(a, by, reason)
+    _save_entry(b, by, reason)
     return a, b
 
 
 @transaction.atomic
-def schedule_set_month(*, year, month, by, group=None, no_activity=False, note=""):
-    """Put a group on duty in a month (or mark the month as having no activity)."""
-    entry = ScheduleEntry.objects.select_for_update().filter(
-        year=year, month=month
-    ).first() or ScheduleEntry(year=year, month=month)
+def schedule_set_month(
+    *, year, month, by, group=None, no_activity=False, note="", expected=NOT_GIVEN
+):
+    """Put a group on duty in a month (or mark the month as having no activity).
+
+    Refused (ValidationError) when the month is in the schedule and locked
+    (month_locked_reason), or when `expected` (the group pk or None the confirmation showed)
+    is no longer what it holds. A month missing from the schedule may still be filled in,
+    past or not: that records the plan, it moves nothing.
+    """
+    entry = ScheduleEntry.objects.select_for_update().filter(year=year, month=month).first()
+    if entry is None:
+        entry = ScheduleEntry(year=year, month=month)
+    else:
+        _refuse_if_locked(year, month)
+    if expected is not NOT_GIVEN and entry.group_id != expected:
+        raise ValidationError(
+            _("The schedule changed after you opened the confirmation; check it again.")
+        )
     entry.group = None if no_activity else group
     entry.no_activity = no_activity
     entry.note = note
-    entry.full_clean()
-    authored_by(entry, by).save()
+    _save_entry(entry, by, "set")
     return entry
+
+
+def schedule_change_undoable(change_row):
+    """Whether a historical schedule row (a change) can be undone now: a sentence why not,
+    or None. Only the latest change of each month it touched can be undone, and only while
+    those months are not locked."""
+    rows = _change_group(change_row)
+    if any(row.history_type != "~" for row in rows):
+        return _("Only a change can be undone, not the month's creation.")
+    for row in rows:
+        latest = (
+            ScheduleEntry.history.filter(id=row.id).order_by("-history_date", "-history_id")
+        ).first()
+        if latest.history_id != row.history_id:
+            return _("A later change was made to %(month)s; undo that one first.") % {
+                "month": _month_label(row.year, row.month)
+            }
+        reason = month_locked_reason(row.year, row.month)
+        if reason:
+            return reason
+    return None
+
+
+def _change_group(change_row):
+    """The historical rows of one change: both months of a swap, or the one row."""
+    reason = change_row.history_change_reason or ""
+    if ":" in reason:  # "swap:…" or the undo of one, "undo:…"
+        return list(ScheduleEntry.history.filter(history_change_reason=reason))
+    return [change_row]
+
+
+@transaction.atomic
+def schedule_change_undo(*, history_id, by):
+    """Put the months a change touched back as they were just before it; recorded in history.
+
+    `history_id` names a historical schedule row. A swap is undone as a whole. Raises
+    ValidationError when the change cannot be undone (schedule_change_undoable says why).
+    """
+    change_row = ScheduleEntry.history.filter(history_id=history_id).first()
+    if change_row is None:
+        raise ValidationError(_("That change is not in the schedule's history."))
+    rows = _change_group(change_row)
+    ScheduleEntry.objects.select_for_update().filter(pk__in=[r.id for r in rows]).exists()
+    refusal = schedule_change_undoable(change_row)
+    if refusal:
+        raise ValidationError(refusal, code="not_undoable")
+    restored = []
+    reason = f"undo:{secrets.token_hex(8)}"
+    for row in rows:
+        before = row.prev_record
+        entry = ScheduleEntry.objects.get(pk=row.id)
+        entry.group_id = before.group_id
+        entry.no_activity = before.no_activity
+        entry.note = before.note
+        _save_entry(entry, by, reason if len(rows) > 1 else "undo")
+        restored.append(entry)
+    return restored
 
 
 @transaction.atomic

@@ -24,6 +24,11 @@ urlpatterns = [
         views.ScheduleMonthEditView.as_view(),
         name="schedule_month_edit",
     ),
+    path(
+        "schedule/<int:year>/<int:month>/undo/<int:history_id>/",
+        views.ScheduleChangeUndoView.as_view(),
+        name="schedule_change_undo",
+    ),
     path("schedule/feeds/", views.CalendarFeedListView.as_view(), name="feed_list"),
     path(
         "schedule/feeds/<int:pk>/revoke/",

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.mixins import UserPassesTestMixin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -18,6 +19,7 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from activities.models import Activity, Attendance, CalendarFeed, RotationGroup, ScheduleEntry
+from activities.obligation import obligation_rows
 from activities.roster.mobiles import ContactVisibility
 from activities.schedule.export import feed_calendar, schedule_file_name, schedule_workbook
 from activities.schedule.forms import (
@@ -27,10 +29,14 @@ from activities.schedule.forms import (
     ScheduleMonthForm,
     ScheduleSwapForm,
 )
-from activities.schedule.months import group_months, obligation_rows, year_schedule
+from activities.schedule.months import group_months, year_schedule
 from activities.schedule.services import (
     calendar_feed_create,
     calendar_feed_revoke,
+    locked_months,
+    month_locked_reason,
+    schedule_change_undo,
+    schedule_change_undoable,
     schedule_generate,
     schedule_set_month,
     schedule_swap,
@@ -43,6 +49,7 @@ from activities.services import (
 from activities.views import messages_from_form
 from fuan_rotation.params import positive_int
 from members.history import changes_of
+from members.locking import StaleEditError, version_claim
 from members.permissions import StaffRequiredMixin
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -79,7 +86,13 @@ class ScheduleYearView(TemplateView):
             today=timezone.localdate(),
         )
         if self.request.user.is_office_staff:
-            context.update(generate_form=ScheduleGenerateForm(), swap_form=ScheduleSwapForm())
+            locked = locked_months(year)
+            for row in rows:
+                row.locked_reason = locked.get(row.month) if row.entry else None
+            locked = {m: reason for m, reason in locked.items() if rows[m - 1].entry}
+            context.update(
+                generate_form=ScheduleGenerateForm(), swap_form=ScheduleSwapForm(locked=locked)
+            )
         return context
 
 
@@ -117,21 +130,70 @@ class ScheduleGenerateView(StaffRequiredMixin, View):
         return redirect("schedule:schedule_year", year=year)
 
 
-class ScheduleSwapView(StaffRequiredMixin, View):
+def _expected_group(value):
+    """A group pk (or None for no group) from a confirmation page's hidden field."""
+    value = (value or "").strip()
+    if value == "":
+        return None
+    if not (value.isascii() and value.isdigit() and len(value) < 19):
+        raise ValidationError(_("The confirmation was damaged; start again from the schedule."))
+    return int(value)
+
+
+class ScheduleSwapView(StaffRequiredMixin, TemplateView):
+    """Swap two months: the first post shows what will change (both groups and months), the
+    confirmed post swaps them. Months that cannot change are refused (services)."""
+
+    template_name = "schedule/swap_confirm.html"
+    http_method_names = ["post"]
+
     def post(self, request, year):
         year = _check_year(year)
-        form = ScheduleSwapForm(request.POST)
+        form = ScheduleSwapForm(request.POST, locked=locked_months(year))
         if not form.is_valid():
             messages_from_form(request, form)
             return redirect("schedule:schedule_year", year=year)
         a, b = form.cleaned_data["month_a"], form.cleaned_data["month_b"]
-        if ScheduleEntry.objects.filter(year=year, month__in=[a, b]).count() != 2:
+        entries = {
+            e.month: e
+            for e in ScheduleEntry.objects.filter(year=year, month__in=[a, b]).select_related(
+                "group"
+            )
+        }
+        if len(entries) != 2:
             messages.error(
                 request, _("Both months must be in the schedule before they can be swapped.")
             )
-        else:
-            schedule_swap(year=year, month_a=a, month_b=b, by=request.user)
-            messages.success(request, _("Months %(a)s and %(b)s were swapped.") % {"a": a, "b": b})
+            return redirect("schedule:schedule_year", year=year)
+        if "confirm" not in request.POST:
+            return self.render_to_response(
+                self.get_context_data(year=year, first=entries[a], second=entries[b])
+            )
+        try:
+            expected = {
+                a: _expected_group(request.POST.get("expected_a")),
+                b: _expected_group(request.POST.get("expected_b")),
+            }
+            first, second = schedule_swap(
+                year=year, month_a=a, month_b=b, by=request.user, expected=expected
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+            return redirect("schedule:schedule_year", year=year)
+        messages.success(
+            request,
+            _(
+                "Swapped: month %(a)s now has %(group_a)s, month %(b)s has %(group_b)s. "
+                "Each month's page can undo it."
+            )
+            % {
+                "a": a,
+                "b": b,
+                "group_a": first.group or _("no activity"),
+                "group_b": second.group or _("no activity"),
+            },
+        )
         return redirect("schedule:schedule_year", year=year)
 
 
@@ -144,8 +206,20 @@ class ScheduleMonthEditView(StaffRequiredMixin, FormView):
         self.month = kwargs["month"]
         if not 1 <= self.month <= 12:
             raise Http404
-        self.entry = ScheduleEntry.objects.filter(year=self.year, month=self.month).first()
+        self.entry = (
+            ScheduleEntry.objects.filter(year=self.year, month=self.month)
+            .select_related("group")
+            .first()
+        )
+        # A month missing from the schedule can still be filled in (services).
+        self.locked_reason = self.entry and month_locked_reason(self.year, self.month)
         return super().dispatch(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        if self.locked_reason:
+            messages.error(request, self.locked_reason)
+            return redirect("schedule:schedule_month_edit", year=self.year, month=self.month)
+        return super().post(request, *args, **kwargs)
 
     def get_initial(self):
         if self.entry is None:
@@ -158,23 +232,52 @@ class ScheduleMonthEditView(StaffRequiredMixin, FormView):
 
     def get_context_data(self, **kwargs):
         changes = changes_of(self.entry.history.all()) if self.entry else []
-        return super().get_context_data(year=self.year, month=self.month, changes=changes, **kwargs)
+        if changes and changes[0].history_id and changes[0].action == "~":
+            # Only the latest change can be undone; the page says why when it cannot.
+            latest = ScheduleEntry.history.get(history_id=changes[0].history_id)
+            changes[0].undo_refusal = schedule_change_undoable(latest)
+            changes[0].can_undo = changes[0].undo_refusal is None
+        return super().get_context_data(
+            year=self.year,
+            month=self.month,
+            entry=self.entry,
+            changes=changes,
+            locked_reason=self.locked_reason,
+            **kwargs,
+        )
 
     def form_valid(self, form):
         group = form.cleaned_data["group"]
+        no_activity = form.cleaned_data["no_activity"]
+        if "confirm" not in self.request.POST:
+            # Name what changes, and to what, before anything is written.
+            return self.render_to_response(
+                self.get_context_data(
+                    form=form,
+                    confirming=True,
+                    new_group=None if no_activity else group,
+                    new_no_activity=no_activity,
+                )
+            )
         other = (
             ScheduleEntry.objects.filter(year=self.year, group=group)
             .exclude(month=self.month)
             .values_list("month", flat=True)
         )
-        schedule_set_month(
-            year=self.year,
-            month=self.month,
-            by=self.request.user,
-            group=group,
-            no_activity=form.cleaned_data["no_activity"],
-            note=form.cleaned_data["note"],
-        )
+        try:
+            schedule_set_month(
+                year=self.year,
+                month=self.month,
+                by=self.request.user,
+                group=group,
+                no_activity=no_activity,
+                note=form.cleaned_data["note"],
+                expected=_expected_group(self.request.POST.get("expected")),
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(self.request, message)
+            return redirect("schedule:schedule_month_edit", year=self.year, month=self.month)
         messages.success(self.request, _("The schedule was updated."))
         if group and other and not form.cleaned_data["no_activity"]:
             messages.warning(
@@ -183,6 +286,24 @@ class ScheduleMonthEditView(StaffRequiredMixin, FormView):
                 % {"group": group, "months": "、".join(str(m) for m in other)},
             )
         return redirect("schedule:schedule_year", year=self.year)
+
+
+class ScheduleChangeUndoView(StaffRequiredMixin, View):
+    """Undo a schedule change from the month's page (the change history shows it)."""
+
+    def post(self, request, year, month, history_id):
+        year = _check_year(year)
+        row = get_object_or_404(
+            ScheduleEntry.history, history_id=history_id, year=year, month=month
+        )
+        try:
+            schedule_change_undo(history_id=row.history_id, by=request.user)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("The change was undone; the history keeps both."))
+        return redirect("schedule:schedule_month_edit", year=year, month=month)
 
 
 class MyGroupView(TemplateView):
@@ -277,10 +398,11 @@ class ActivityPlanView(ConvenerPlanMixin, FormView):
         groups = self.editable_groups()
         self.activity = None
         if "pk" in kwargs:
-            self.activity = get_object_or_404(
-                Activity.objects.filter(group__in=groups, status=Activity.Status.PLANNED),
-                pk=kwargs["pk"],
-            )
+            plans = Activity.objects.filter(group__in=groups, status=Activity.Status.PLANNED)
+            if not request.user.is_office_staff:
+                # Archived plans are read-only for conveners: simply not found here.
+                plans = plans.filter(archived_at__isnull=True)
+            self.activity = get_object_or_404(plans, pk=kwargs["pk"])
             self.group = self.activity.group
         else:
             number = request.GET.get("group") or request.POST.get("group")
@@ -303,12 +425,40 @@ class ActivityPlanView(ConvenerPlanMixin, FormView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(group=self.group, activity=self.activity, **kwargs)
 
+    def earlier_plan(self, token):
+        """The plan an earlier post of this same new-plan form made, if any."""
+        if self.activity is not None or not token:
+            return None
+        return Activity.objects.filter(
+            submission_token=token, group__in=self.editable_groups()
+        ).first()
+
+    def post(self, request, *args, **kwargs):
+        earlier = self.earlier_plan(request.POST.get("submission_token", ""))
+        if earlier is not None:
+            messages.info(request, _("This form was already sent; nothing was saved twice."))
+            return redirect("activities:activity_detail", pk=earlier.pk)
+        return super().post(request, *args, **kwargs)
+
     def form_valid(self, form):
         activity = form.save(commit=False)
         activity.group = self.group
         activity.status = Activity.Status.PLANNED
+        if activity.pk is None:
+            activity.submission_token = form.cleaned_data.get("submission_token") or None
         try:
-            activity_save(activity=activity, by=self.request.user)
+            with transaction.atomic():
+                version_claim(activity, form.cleaned_data.get("version"))
+                activity_save(activity=activity, by=self.request.user)
+        except IntegrityError:
+            # The same form posted twice at once: the other post made the plan.
+            earlier = self.earlier_plan(activity.submission_token)
+            if earlier is None:
+                raise
+            return redirect("activities:activity_detail", pk=earlier.pk)
+        except StaleEditError as stale:
+            form.add_error(None, str(stale))
+            return self.render_to_response(self.get_context_data(form=form, stale=True))
         except ValidationError as exc:
             form.add_error(None, exc)
             return self.form_invalid(form)

@@ -303,7 +303,7 @@ class TestActivityForm:
         past = (datetime.date.today() - datetime.timedelta(days=1)).isoformat()
         staff_client.post(
             reverse("activities:activity_edit", args=[activity.pk]),
-            activity_data(group1, status="held", date=past),
+            activity_data(group1, status="held", date=past, version=activity.version),
         )
         activity.refresh_from_db()
         assert activity.number == 1
@@ -313,7 +313,7 @@ class TestActivityForm:
         old, new = MemberFactory.create_batch(2)
         AttendanceFactory(activity=activity, member=old)
         leader = LeaderFactory(activity=activity)
-        data = activity_data(group1, attendees=[new], title="改过的标题")
+        data = activity_data(group1, attendees=[new], title="改过的标题", version=activity.version)
         data.update(
             {
                 "leaders-TOTAL_FORMS": "1",
@@ -402,8 +402,10 @@ class TestActivityForm:
         assert response.status_code == 200
         activity = Activity.objects.get()
         assert activity.review_status == Activity.Review.PENDING
-        assert activity.number is not None
-        assert "等待机关工作人员审核" in response.content.decode()
+        # Numbers are given when a record counts: on approval (issue 12).
+        assert activity.number is None
+        page = response.content.decode()
+        assert "等待机关工作人员审核" in page and "activity-number" in page
         assert not Activity.objects.counted().exists()
 
 

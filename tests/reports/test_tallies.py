@@ -3,7 +3,7 @@ import datetime
 import pytest
 
 from activities.models import LeaderPresence, Outcome, Publicity, Theme
-from reports.tallies import Committee, Period, PeriodError, tally
+from reports.tallies import Period, PeriodError, tally
 from tests.factories import ActivityFactory, AttendanceFactory, LeaderFactory, MembershipFactory
 
 D = datetime.date

@@ -262,6 +262,7 @@ class TestMemberWrites:
         member = MemberFactory(name="林新华", mobile="13905931234")
         PublicOfficeFactory(member=member, kind="cppcc", level="county")
         data = _member_data(company="新公司", offices=["npc:prefecture"])
+        data["version"] = Member.objects.get(pk=member.pk).version
         response = staff_client.post(reverse("members:member_edit", args=[member.pk]), data)
         assert response.status_code == 302
         member.refresh_from_db()
@@ -271,7 +272,8 @@ class TestMemberWrites:
     def test_edit_keeps_own_mobile(self, staff_client):
         member = MemberFactory(mobile="13905931234")
         response = staff_client.post(
-            reverse("members:member_edit", args=[member.pk]), _member_data()
+            reverse("members:member_edit", args=[member.pk]),
+            _member_data(version=Member.objects.get(pk=member.pk).version),
         )
         assert response.status_code == 302
 

@@ -2,9 +2,11 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from activities.models import Activity, ScheduleEntry
-from activities.schedule.months import MonthStatus, obligation_rows, year_schedule
+from activities.obligation import obligation_rows
+from activities.schedule.months import MonthStatus, year_schedule
 from activities.schedule.services import schedule_generate, schedule_set_month, schedule_swap
 from activities.services import activity_approve, activity_return, activity_submit, group_archive
 from members.models import FederationRole
@@ -83,15 +85,16 @@ def test_generation_needs_active_groups():
 
 
 def test_swap_and_move(twelve_groups, staff_user):
-    schedule_generate(year=2026, by=None)
-    schedule_swap(year=2026, month_a=1, month_b=2, by=staff_user)
-    assert _plan(2026)[:2] == [2, 1]
-    schedule_set_month(year=2026, month=3, group=twelve_groups[11], by=staff_user, note="调整")
-    entry = ScheduleEntry.objects.get(year=2026, month=3)
+    year = timezone.localdate().year + 1  # months ahead: past ones cannot change
+    schedule_generate(year=year, by=None)
+    schedule_swap(year=year, month_a=1, month_b=2, by=staff_user)
+    assert _plan(year)[:2] == [2, 1]
+    schedule_set_month(year=year, month=3, group=twelve_groups[11], by=staff_user, note="调整")
+    entry = ScheduleEntry.objects.get(year=year, month=3)
     assert entry.group.number == 12 and entry.note == "调整"
     assert entry.history.first().history_user == staff_user
-    schedule_set_month(year=2026, month=2, no_activity=True, by=staff_user, note="春节")
-    entry = ScheduleEntry.objects.get(year=2026, month=2)
+    schedule_set_month(year=year, month=2, no_activity=True, by=staff_user, note="春节")
+    entry = ScheduleEntry.objects.get(year=year, month=2)
     assert entry.group is None and entry.no_activity
 
 

@@ -16,11 +16,19 @@ TODAY = timezone.localdate()
 YEAR = TODAY.year
 
 
+NEXT = YEAR + 1  # a year whose months can still change (past months cannot)
+
+
 @pytest.fixture
 def schedule(group1, group2):
     for n in range(3, 13):
         RotationGroupFactory(number=n, name=f"第{n}组")
     return schedule_generate(year=YEAR, by=None)
+
+
+@pytest.fixture
+def next_schedule(schedule):
+    return schedule_generate(year=NEXT, by=None)
 
 
 def test_everyone_logged_in_reads_the_schedule(
@@ -59,18 +67,44 @@ def test_staff_generate_and_others_are_refused(
     assert "已存在" in again.content.decode()
 
 
-def test_staff_swap_months(staff_client, schedule):
-    url = reverse("schedule:schedule_swap", args=[YEAR])
-    staff_client.post(url, {"month_a": 1, "month_b": 3})
-    assert ScheduleEntry.objects.get(year=YEAR, month=1).group.number == 3
+def test_staff_swap_months_after_a_confirmation(staff_client, next_schedule):
+    url = reverse("schedule:schedule_swap", args=[NEXT])
+    first = {e.month: e.group for e in ScheduleEntry.objects.filter(year=NEXT)}
+    asked = staff_client.post(url, {"month_a": 1, "month_b": 3})
+    assert asked.status_code == 200  # a confirmation naming both months and groups
+    page = asked.content.decode()
+    assert "1月" in page and "3月" in page and first[1].name in page and first[3].name in page
+    assert ScheduleEntry.objects.get(year=NEXT, month=1).group == first[1]  # nothing yet
+    staff_client.post(
+        url,
+        {
+            "month_a": 1,
+            "month_b": 3,
+            "expected_a": first[1].pk,
+            "expected_b": first[3].pk,
+            "confirm": "1",
+        },
+    )
+    assert ScheduleEntry.objects.get(year=NEXT, month=1).group == first[3]
+    assert ScheduleEntry.objects.get(year=NEXT, month=3).group == first[1]
     response = staff_client.post(url, {"month_a": 2, "month_b": 2}, follow=True)
     assert "请选择两个不同的月份" in response.content.decode()
 
 
-def test_staff_move_a_group_and_are_warned_of_a_double_month(staff_client, schedule, group1):
-    url = reverse("schedule:schedule_month_edit", args=[YEAR, 5])
-    response = staff_client.post(url, {"group": group1.pk, "note": "调整"}, follow=True)
-    assert ScheduleEntry.objects.get(year=YEAR, month=5).group == group1
+def _confirmed(data, expected):
+    return {**data, "expected": "" if expected is None else expected.pk, "confirm": "1"}
+
+
+def test_staff_move_a_group_and_are_warned_of_a_double_month(staff_client, next_schedule, group1):
+    url = reverse("schedule:schedule_month_edit", args=[NEXT, 5])
+    before = ScheduleEntry.objects.get(year=NEXT, month=5).group
+    asked = staff_client.post(url, {"group": group1.pk, "note": "调整"})
+    assert asked.status_code == 200 and "data-month-confirm" in asked.content.decode()
+    assert ScheduleEntry.objects.get(year=NEXT, month=5).group == before
+    response = staff_client.post(
+        url, _confirmed({"group": group1.pk, "note": "调整"}, before), follow=True
+    )
+    assert ScheduleEntry.objects.get(year=NEXT, month=5).group == group1
     assert "也在" in response.content.decode()
     response = staff_client.post(url, {"note": ""})
     assert response.status_code == 200
@@ -224,9 +258,10 @@ def test_home_shows_this_and_next_months_groups(member_client, group1, group2, c
     assert convener_user.member.name in content
 
 
-def test_month_page_shows_who_changed_the_month(staff_client, schedule, group1, staff_user):
-    url = reverse("schedule:schedule_month_edit", args=[YEAR, 5])
-    staff_client.post(url, {"group": group1.pk, "note": "与6月对调"})
+def test_month_page_shows_who_changed_the_month(staff_client, next_schedule, group1, staff_user):
+    url = reverse("schedule:schedule_month_edit", args=[NEXT, 5])
+    before = ScheduleEntry.objects.get(year=NEXT, month=5).group
+    staff_client.post(url, _confirmed({"group": group1.pk, "note": "与6月对调"}, before))
     changes = staff_client.get(url).context["changes"]
     assert changes[0].who == staff_user
     assert ("备注", "—", "与6月对调") in changes[0].fields

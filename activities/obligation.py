@@ -1,0 +1,118 @@
+"""The yearly obligation (年度义务), defined once.
+
+The rule (the federation's rotation-activity system): every standing executive (常执委) takes
+part in at least one rotation activity each year. Decided here, and used by
+/obligation/<year>/, 我的轮值组, the member page and the report (reports/tallies.py, which
+also renders the workbook), so that every page gives the same figures:
+
+* Bound: a standing executive (the member's role today; roles are not kept per year) who
+  belonged to a rotation group at some time in the year (a membership that starts on or
+  before 31 December and has not ended by 1 January; an end date is exclusive). A member
+  who joined in 2026 is not bound in 2018; one who left or was archived during a year is
+  bound in it.
+* Met: attended at least one counted activity (held, approved, not archived) dated in the
+  year, of any group.
+* A period that is not one calendar year is judged by its whole calendar years; a period
+  with no whole year (or a member bound in none of them) is judged as one span.
+
+This module lives in activities because reports depends on activities, never the reverse.
+"""
+
+import datetime
+
+from django.db.models import Count, Prefetch, Q
+from django.utils import timezone
+
+from activities.models import Activity, GroupMembership
+from members.models import FederationRole, Member
+
+
+def binds(role):
+    """Whether a federation role carries the yearly obligation."""
+    return role == FederationRole.STANDING
+
+
+def year_span(year):
+    return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+
+
+def spans(start, end, whole_years):
+    """The spans a period is judged by: its whole years, or the period as one span."""
+    if whole_years:
+        return [year_span(year) for year in whole_years]
+    return [(start, end)]
+
+
+def memberships_during(start, end):
+    """Group memberships in force at some time between two days (inclusive)."""
+    return GroupMembership.objects.filter(start_date__lte=end).filter(
+        Q(end_date__isnull=True) | Q(end_date__gt=start)
+    )
+
+
+def overlaps(membership_start, membership_end, start, end):
+    """The same test as memberships_during, for membership dates already in memory."""
+    return membership_start <= end and (membership_end is None or membership_end > start)
+
+
+def bound_members(year, *, groups=None):
+    """Members bound by the obligation in `year` (see the module doc); `groups` limits them
+    to those who belonged to one of these groups during the year."""
+    memberships = memberships_during(*year_span(year))
+    if groups is not None:
+        memberships = memberships.filter(group__in=groups)
+    return Member.objects.filter(
+        role=FederationRole.STANDING, pk__in=memberships.values("member_id")
+    )
+
+
+def obligation_rows(year, *, groups=None):
+    """The bound members of `year`, each with `attended` (counted activities attended that
+    year, of any group) and `year_memberships` (their groups during the year), the members
+    who have not yet taken part first, then in 姓氏笔画 order."""
+    first, last = year_span(year)
+    counted = Activity.objects.counted().in_year(year).values("pk")
+    return list(
+        bound_members(year, groups=groups)
+        .annotate(
+            attended=Count(
+                "attendances",
+                filter=Q(attendances__activity__in=counted),
+                distinct=True,
+            )
+        )
+        .prefetch_related(
+            Prefetch(
+                "memberships",
+                queryset=memberships_during(first, last)
+                .select_related("group")
+                .order_by("start_date", "pk"),
+                to_attr="year_memberships",
+            )
+        )
+        .order_by("attended", "stroke_key", "pk")
+    )
+
+
+def member_years(member, *, until=None):
+    """{year: met?} for every year `member` was bound, up to `until` (this year by default);
+    empty for a member whose role carries no obligation. Two queries."""
+    if not binds(member.role):
+        return {}
+    until = until or timezone.localdate().year
+    memberships = list(member.memberships.values_list("start_date", "end_date"))
+    if not memberships:
+        return {}
+    years = range(min(start.year for start, _end in memberships), until + 1)
+    bound = [
+        year
+        for year in years
+        if any(overlaps(start, end, *year_span(year)) for start, end in memberships)
+    ]
+    attended = {
+        day.year
+        for day in Activity.objects.counted()
+        .filter(attendances__member=member)
+        .dates("date", "year")
+    }
+    return {year: year in attended for year in bound}
