@@ -78,6 +78,26 @@ def clean_text(value):
     return value[:32767]
 
 
+def title_lines(title, room):
+    """The title as it fits ``room`` column units (Excel's column widths), and its line count.
+
+    A title wider than the table (a long period, a narrow portrait table) would be cut at both
+    sides when printed; it breaks after the federation's name instead, the way a two-line
+    official table title is set, or else wraps. The title is set at TITLE_SIZE against the
+    body's 10.5 pt, with a margin for LibreOffice's wider measure of the same text.
+    """
+    def needed(text):
+        return display_width(text) * TITLE_SIZE / 10.5 * 1.15
+
+    if needed(title) <= room:
+        return title, 1
+    name = federation_name()
+    if title.startswith(name) and len(title) > len(name):
+        title = f"{name}\n{title[len(name) :]}"
+    room = max(room, 1)
+    return title, sum(max(1, math.ceil(needed(part) / room)) for part in title.split("\n"))
+
+
 def display_width(text):
     """Columns a text needs: a Chinese character is about two Latin ones wide.
 
@@ -302,8 +322,13 @@ class FormalSheet:
 
         # Title block, centred over what prints on the first page.
         title_col = self._first_page_last_column(widths)
-        ws.set_row(0, 30)
-        _merge(ws, 0, 0, title_col, clean_text(book.title), title_fmt)
+        title, lines = title_lines(book.title, sum(widths[: title_col + 1]))
+        if lines > 1:
+            title_fmt = book.format(
+                bold=True, font_size=TITLE_SIZE, align="center", valign="vcenter", text_wrap=True
+            )
+        ws.set_row(0, 30 if lines == 1 else 26 * lines)
+        _merge(ws, 0, 0, title_col, clean_text(title), title_fmt)
         ws.set_row(1, 20)
         subtitle = f"{self.subtitle}（{self.scope}）" if self.scope else self.subtitle
         _merge(ws, 1, 0, title_col, clean_text(subtitle), subtitle_fmt)

@@ -61,7 +61,8 @@ def test_every_sheet_is_a_formal_table(content):
     wb = load(content)
     for ws in wb.worksheets:
         table_ = rows(ws)
-        assert table_[0][0] == "福安市工商联（总商会）2018年度轮值活动统计表"
+        # A title wider than the table breaks after the federation's name (never cut at print).
+        assert table_[0][0].replace("\n", "") == "福安市工商联（总商会）2018年度轮值活动统计表"
         assert table_[1][0] == f"{ws.title}（全部轮值组）"
         line = [v for v in table_[2] if v]
         assert line[0] == "制表单位：福安市工商联（总商会）"
@@ -239,7 +240,7 @@ def test_empty_period_still_makes_a_whole_workbook(db):
     assert book["汇总"]["成员参与率"] == "—"
     assert (
         book["汇总"]["__rows__"][0][0]
-        == "福安市工商联（总商会）2030年1月1日至2030年3月31日轮值活动统计表"
+        == "福安市工商联（总商会）\n2030年1月1日至2030年3月31日轮值活动统计表"
     )
 
 
@@ -251,3 +252,16 @@ def test_file_names_are_chinese(year_2018, group1):
 def test_clean_text_and_width():
     assert clean_text("a\x00b\x1fc") == "abc"
     assert display_width("轮值ab") == 6
+
+
+def test_a_title_wider_than_its_table_breaks_after_the_federation_name():
+    from fuan_rotation.formal import title_lines
+
+    short = "福安市工商联（总商会）2018年度轮值活动统计表"
+    assert title_lines(short, 200) == (short, 1)
+    long = "福安市工商联（总商会）2017年11月1日至2019年7月31日轮值活动统计表"
+    title, lines = title_lines(long, 80)
+    assert title == "福安市工商联（总商会）\n2017年11月1日至2019年7月31日轮值活动统计表"
+    assert lines == 2
+    # A narrower table wraps the longer line too, and the row is made tall enough.
+    assert title_lines(long, 40)[1] == 3
