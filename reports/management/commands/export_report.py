@@ -22,7 +22,17 @@ def _date(text):
 
 
 class Command(BaseCommand):
+    """The year-end workbook; export_summary is the same command writing the .docx summary."""
+
     help = "Write the year-end workbook of rotation-activity tallies for a year or a period."
+    suffix = ".xlsx"
+
+    def render(self, report):
+        """The file's bytes for `report` (a reports.tallies.Report)."""
+        return workbook_bytes(report)
+
+    def wrong_suffix_message(self):
+        return _("The output file must end in .xlsx.")
 
     def add_arguments(self, parser):
         which = parser.add_mutually_exclusive_group(required=True)
@@ -36,7 +46,9 @@ class Command(BaseCommand):
             dest="groups",
             help="Only this rotation group (its number); repeat for several.",
         )
-        parser.add_argument("--output", "-o", required=True, help="The .xlsx file to write.")
+        parser.add_argument(
+            "--output", "-o", required=True, help=f"The {self.suffix} file to write."
+        )
 
     def handle(self, *args, year, start, end, groups, output, **options):
         with translation.override("zh-hans"):
@@ -50,12 +62,12 @@ class Command(BaseCommand):
                         _("No rotation group numbered %(numbers)s.")
                         % {"numbers": ", ".join(map(str, missing))}
                     )
-            report = tally(period, scope, now=timezone.now())
             path = Path(output)
-            if path.suffix.lower() != ".xlsx":
-                raise CommandError(_("The output file must end in .xlsx."))
+            if path.suffix.lower() != self.suffix:
+                raise CommandError(self.wrong_suffix_message())
+            report = tally(period, scope, now=timezone.now())
             try:
-                path.write_bytes(workbook_bytes(report))
+                path.write_bytes(self.render(report))
             except OSError as error:
                 raise CommandError(
                     _("Cannot write %(path)s: %(error)s") % {"path": path, "error": error}
