@@ -64,6 +64,13 @@ def _sqlite_backup(output, using):
     sqlite_copy(source=connection.connection, output=output)
 
 
+def _private_file(path):
+    """Create `path` empty, readable and writable by its owner only (mode 0600): a backup
+    holds every member's mobile number and must not be readable by other users."""
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
+    os.chmod(path, 0o600)
+
+
 def sqlite_copy(*, source, output):
     """Copy the open sqlite3 connection `source` to the file `output` (a Path), checked.
 
@@ -74,6 +81,7 @@ def sqlite_copy(*, source, output):
     partial = output.with_name(output.name + ".part")
     _remove_partial(partial)
     try:
+        _private_file(partial)
         target = sqlite3.connect(partial)
         try:
             source.backup(target)
@@ -104,6 +112,7 @@ def _pg_dump(output, using):
         env["PGPASSWORD"] = db["PASSWORD"]
     partial = output.with_name(output.name + ".part")
     _remove_partial(partial)
+    _private_file(partial)
     result = subprocess.run(
         [pg_dump, "--format=custom", f"--file={partial}"],
         env=env,

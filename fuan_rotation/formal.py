@@ -86,6 +86,7 @@ def title_lines(title, room):
     official table title is set, or else wraps. The title is set at TITLE_SIZE against the
     body's 10.5 pt, with a margin for LibreOffice's wider measure of the same text.
     """
+
     def needed(text):
         return display_width(text) * TITLE_SIZE / 10.5 * 1.15
 

@@ -200,6 +200,8 @@ AUTHENTICATION_BACKENDS = [
 ]
 # (The failure limits and lockout parameters are in the issue-12 block at the end.)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
+# No start-up banner: it would land in every cron mail (the security log has the events).
+AXES_VERBOSE = False
 AXES_LOCKOUT_CALLABLE = "fuan_rotation.security.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "fuan_rotation.security.client_ip_address"
 # Behind a reverse proxy every request comes from the proxy's address: say how many proxies

@@ -172,6 +172,8 @@ def test_a_backup_leaves_only_the_backup_beside_it(tmp_path, monkeypatch):
     sqlite_copy(source=db, output=folder / "night.sqlite3")
     db.close()
     assert _files(folder) == ["night.sqlite3"]
+    # It holds every member's mobile: readable by its owner only, whatever the umask.
+    assert (folder / "night.sqlite3").stat().st_mode & 0o777 == 0o600
     # The backup stands alone: reading it leaves no side files either.
     copy = sqlite3.connect(f"file:{folder / 'night.sqlite3'}?mode=ro", uri=True)
     assert copy.execute("SELECT x FROM t").fetchall() == [(1,)]

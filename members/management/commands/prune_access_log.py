@@ -5,6 +5,8 @@ crontab: ``30 3 * * * cd /srv/rotation && .venv/bin/python manage.py prune_acces
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from members.services import access_log_prune
 
@@ -21,8 +23,15 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, days=None, **options):
+        with translation.override("zh-hans"):
+            self._prune(days)
+
+    def _prune(self, days):
         days = settings.ACCESS_LOG_RETENTION_DAYS if days is None else days
         if days < 1:
-            raise CommandError("--days must be at least 1.")
+            raise CommandError(_("--days must be at least 1."))
         deleted = access_log_prune(older_than_days=days)
-        self.stdout.write(f"Deleted {deleted} access-log entries older than {days} days.")
+        self.stdout.write(
+            _("Deleted %(count)s access-log entries older than %(days)s days.")
+            % {"count": deleted, "days": days}
+        )

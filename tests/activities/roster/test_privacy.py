@@ -216,7 +216,7 @@ class TestAccessLog:
         out = io.StringIO()
         call_command("prune_access_log", stdout=out)
         assert list(PersonalDataAccess.objects.values_list("pk", flat=True)) == [kept.pk]
-        assert "1" in out.getvalue()
+        assert "已删除1条" in out.getvalue()
         assert not PersonalDataAccess.objects.filter(pk=old.pk).exists()
 
 
