@@ -22,6 +22,8 @@ OVERDUE_LOOKBACK_DAYS = 45
 class ReminderReport:
     sent: list = field(default_factory=list)  # (kind, key, recipients)
     without_email: list = field(default_factory=list)  # members who could not be reached
+    # (kind, key, subject) of reminders nobody could receive: no address to send them to
+    undelivered: list = field(default_factory=list)
     already_sent: int = 0
 
 
@@ -36,6 +38,8 @@ def _staff_emails():
 def _send_once(report, *, kind, key, subject, body, recipients):
     """Record the reminder and send it in one transaction: a failed send is retried next run."""
     if not recipients:
+        # Not logged as sent: it goes out on the first run after someone has an address.
+        report.undelivered.append((kind, key, subject))
         return False
     try:
         with transaction.atomic():

@@ -30,6 +30,14 @@ class Command(BaseCommand):
                 _("No email address: %(name)s %(mobile)s")
                 % {"name": member.name, "mobile": member.mobile}
             )
+        for _kind, _key, subject in report.undelivered:
+            self.stderr.write(
+                _(
+                    "Not sent, nobody to send it to (give the staff logins an e-mail "
+                    "address): %(subject)s"
+                )
+                % {"subject": subject}
+            )
         self.stdout.write(
             _("%(sent)s sent, %(skipped)s already sent before.")
             % {"sent": len(report.sent), "skipped": report.already_sent}
