@@ -1,0 +1,32 @@
+"""The menu on a desktop and a phone: one line at 1366 px, its drop-downs open under the CSP."""
+
+import pytest
+
+from members.models import Role
+from tests.factories import UserFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.mark.parametrize("width", [1366, 375])
+def test_staff_menu_fits_and_its_drop_downs_open(browser, live_server, login_as, width):
+    staff = UserFactory(username="staff", role=Role.STAFF, first_name="会员部工作人员")
+    context = browser.new_context(locale="zh-CN", viewport={"width": width, "height": 800})
+    page = login_as(context, staff).new_page()
+    page.goto(f"{live_server.url}/")
+    if width < 992:
+        page.locator(".navbar-toggler").click()
+    else:
+        # Every item of the menu on one line: none wraps or drops below the first.
+        tops = page.locator("#site-nav-links .navbar-nav > .nav-item").evaluate_all(
+            "items => items.map(i => [i.getBoundingClientRect().top, i.offsetHeight])"
+        )
+        assert len({top for top, _ in tops}) == 1
+        assert max(height for _, height in tops) < 50
+    page.get_by_role("button", name=staff.display_name).click()
+    page.get_by_role("link", name="修改密码").wait_for(state="visible")
+    page.get_by_role("button", name=staff.display_name).click()
+    page.get_by_role("button", name="管理").click()
+    page.get_by_role("link", name="数据访问记录").click()
+    assert page.title().startswith("数据访问记录")
+    context.close()
