@@ -54,5 +54,5 @@ def test_a_bad_file_is_refused_next_to_the_field(staff_page, live_server, tmp_pa
     page.set_input_files("input[type=file]", str(path))
     page.locator("#roster-upload-form button[type=submit]").click()
     page.wait_for_load_state()
-    assert "97–2003" in page.locator(".invalid-feedback, .text-danger").first.inner_text()
+    assert "97–2003" in page.locator("main .invalid-feedback, main .text-danger").first.inner_text()
     assert Member.objects.count() == 0
