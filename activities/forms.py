@@ -65,6 +65,14 @@ class AttendeeChoiceField(forms.ModelMultipleChoiceField):
         return super()._check_values(value)
 
 
+def expired_form_message():
+    """The refusal of a new record's form posted without its one-time token."""
+    return _(
+        "This form was not opened from the page or has expired: open it again and re-enter "
+        "the record."
+    )
+
+
 class ActivityForm(forms.ModelForm):
     # The version the form was opened at: a save is refused if someone saved since, and an
     # edit without it is refused too (activities.services.activity_record).
@@ -116,6 +124,13 @@ class ActivityForm(forms.ModelForm):
             self.initial["attendees"] = list(
                 self.instance.attendances.values_list("member_id", flat=True)
             )
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk is None and not cleaned.get("submission_token"):
+            # Without its one-time token a repost could not be recognised: refuse it.
+            self.add_error(None, expired_form_message())
+        return cleaned
 
     def _checked_ids(self):
         if self.is_bound:

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
@@ -210,6 +211,8 @@ class Activity(VersionedSave, models.Model):
     other_participants = models.PositiveIntegerField(
         _("other participants"),
         default=0,
+        # No activity has ten thousand guests; the bound keeps the tallies' sums in range.
+        validators=[MaxValueValidator(9999)],
         help_text=_("Guests and others who are not committee members (leaders are listed apart)."),
     )
     review_status = models.CharField(

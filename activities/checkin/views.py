@@ -13,6 +13,7 @@ from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views import View
+from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
 from activities.checkin.forms import GuestCheckInForm, MemberCheckInForm
@@ -112,7 +113,8 @@ class CheckInApplyView(StaffRequiredMixin, View):
         return redirect("activities:activity_detail", pk=activity.pk)
 
 
-@method_decorator(login_not_required, name="dispatch")
+# The page names the person who checked in: no shared cache may keep it.
+@method_decorator([login_not_required, never_cache], name="dispatch")
 class PublicCheckInView(View):
     """/c/<token>/ on a phone. A closed, expired or unknown token answers one and the same
     page; the page shows only the activity's title, date and place."""

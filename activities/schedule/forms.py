@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from activities.forms import expired_form_message
 from activities.models import Activity, RotationGroup
 
 MONTH_CHOICES = [(m, _("Month %(month)s") % {"month": m}) for m in range(1, 13)]
@@ -95,6 +96,12 @@ class ActivityPlanForm(forms.ModelForm):
             "start_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "summary": forms.Textarea(attrs={"rows": 4}),
         }
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk is None and not cleaned.get("submission_token"):
+            self.add_error(None, expired_form_message())
+        return cleaned
 
     def clean_date(self):
         date = self.cleaned_data["date"]

@@ -1,6 +1,7 @@
 """POST data for the activity form, as the browser sends it."""
 
 import datetime
+import uuid
 
 
 def formset_data(prefix, rows, initial=0):
@@ -29,6 +30,8 @@ def activity_data(group, *, attendees=(), leaders=(), outcomes=(), publicity=(),
         "summary": "座谈乡村振兴。",
         "other_participants": "5",
         "attendees": [str(m.pk) for m in attendees],
+        # The one-time token a new record's form carries (ignored when editing).
+        "submission_token": uuid.uuid4().hex,
     }
     data.update({k: v for k, v in fields.items()})
     data.update(formset_data("leaders", list(leaders)))

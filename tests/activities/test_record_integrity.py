@@ -382,3 +382,35 @@ def test_an_import_and_a_member_form_at_once_never_lose_either(staff_user):
         assert member.notes == "表单的备注" and member.company != "导入的新单位"
     else:
         assert member.company == "导入的新单位" and member.notes != "表单的备注"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("token", [None, ""])
+def test_a_new_record_without_its_one_time_token_is_refused(staff_client, group1, token):
+    """Without the token a repost could not be recognised, so two posts would make two."""
+    data = activity_data(group1)
+    if token is None:
+        del data["submission_token"]
+    else:
+        data["submission_token"] = token
+    for _ in range(2):
+        response = staff_client.post(reverse("activities:activity_create"), data)
+        assert response.status_code == 200
+        assert "表单" in response.content.decode()
+    assert Activity.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_other_participants_are_bounded_so_the_tallies_stay_in_range(staff_client, group1):
+    data = activity_data(group1, other_participants=str(2**63 - 1))
+    response = staff_client.post(reverse("activities:activity_create"), data)
+    assert response.status_code == 200
+    assert Activity.objects.count() == 0
+    assert (
+        staff_client.post(
+            reverse("activities:activity_create"), activity_data(group1, other_participants="9999")
+        ).status_code
+        == 302
+    )
+    year = int(Activity.objects.get().date.year)
+    assert staff_client.get(reverse("reports:report_year", args=[year])).status_code == 200

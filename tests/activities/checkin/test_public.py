@@ -32,6 +32,8 @@ def member_post(client, event, name, mobile, **extra):
 def test_page_shows_only_title_chinese_date_and_place(event, client):
     response = client.get(url(event))
     assert response.status_code == 200
+    # The page names whoever checked in: no shared cache may keep it.
+    assert "no-store" in response["Cache-Control"]
     page = response.content.decode()
     activity = event["activity"]
     assert activity.title in page and activity.place in page

@@ -1,4 +1,5 @@
 import datetime
+import uuid
 
 import openpyxl
 import pytest
@@ -181,11 +182,13 @@ def test_convener_plans_only_their_own_group(convener_client, group1, group2):
         "host_enterprise": "",
         "summary": "计划",
         "start_time": "",
+        "submission_token": uuid.uuid4().hex,
     }
     response = convener_client.post(reverse("schedule:plan_create") + "?group=1", data)
     assert response.status_code == 302
     plan = Activity.objects.get()
     assert plan.group == group1 and plan.status == Activity.Status.PLANNED and plan.number is None
+    data["submission_token"] = uuid.uuid4().hex
     other = convener_client.post(reverse("schedule:plan_create") + "?group=2", data)
     assert other.status_code == 404
     foreign = ActivityFactory(group=group2, status=Activity.Status.PLANNED)
