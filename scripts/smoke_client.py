@@ -236,8 +236,13 @@ def main(base, username, password):
     if not group:
         raise StepFailed("group 1 (created by the import) is not offered on the activity form")
     attendees = re.findall(r'name="attendees" value="(\d+)"', form)
+    # The form's one-time token, as a browser sends it back (a post without it is refused).
+    submission = re.search(r'name="submission_token" value="([0-9a-f]{32})"', form)
+    if not submission:
+        raise StepFailed("the activity form carries no one-time submission token")
     data = {
         "csrfmiddlewaretoken": token,
+        "submission_token": submission.group(1),
         "group": group.group(1),
         "date": f"{year}-01-15"
         if datetime.date.today() > datetime.date(year, 1, 15)
