@@ -184,6 +184,16 @@ SITE_NAME = _("Rotation activities · Fu'an FIC")
 # workbooks are the office's documents whatever language the site is read in).
 FEDERATION_NAME = env_str("FEDERATION_NAME", default="福安市工商联（总商会）")
 
+# The cache holds the rate-limit counters (roster search, check-in, logins' helpers). A cache
+# in files is shared by every gunicorn worker on the machine, so a limit means what it says;
+# per-process memory would let three workers allow three times as much.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": env_str("CACHE_DIR", default="") or str(BASE_DIR / "var" / "cache"),
+    }
+}
+
 # Used in links inside reminder emails, e.g. https://rotation.example.org
 SITE_URL = env_str("SITE_URL", default="http://127.0.0.1:8000")
 REMINDER_DAYS_BEFORE = env_int("REMINDER_DAYS_BEFORE", default=7)

@@ -131,3 +131,28 @@ def test_a_typo_in_a_number_is_an_error_not_a_default(tmp_path):
     )
     assert result.returncode != 0
     assert "TRUSTED_PROXY_COUNT must be a whole number" in result.stderr
+
+
+def test_rate_limit_counters_are_shared_by_every_worker(tmp_path):
+    """Production keeps the cache (the rate-limit counters) in files: two processes, as two
+    gunicorn workers are, count the same requests."""
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "DJANGO_ENV_FILE": "",
+        "DJANGO_SETTINGS_MODULE": "fuan_rotation.settings",
+        "DEBUG": "false",
+        "SECRET_KEY": "a-production-secret-key-that-is-long-enough-0123456789",
+        "CACHE_DIR": str(tmp_path / "cache"),
+    }
+    count = (
+        "import django; django.setup();"
+        "from django.core.cache import cache;"
+        "cache.add('hits', 0); print(cache.incr('hits'))"
+    )
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", count], cwd=ROOT, env=env, capture_output=True, text=True
+        )
+        for _ in range(2)
+    ]
+    assert [r.stdout.strip() for r in runs] == ["1", "2"], [r.stderr for r in runs]
