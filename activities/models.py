@@ -75,6 +75,17 @@ class RotationGroup(models.Model):
             memberships__is_convener=True,
         )
 
+    def members_on(self, day):
+        """The group's members on ``day`` in 姓氏笔画 order: a QuerySet of Member.
+
+        The one order of a group's paper sign-in sheet (签到表) and of the host group's block in
+        the attendance checklist, so that ticking follows the signed sheet line by line.
+        Conveners are not put first: the sheet lists people, not offices.
+        """
+        return Member.objects.filter(
+            pk__in=GroupMembership.objects.on(day).filter(group=self).values("member_id")
+        ).by_strokes()
+
 
 class MembershipQuerySet(models.QuerySet):
     def current(self):
