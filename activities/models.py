@@ -603,6 +603,99 @@ class ReminderLog(models.Model):
         return f"{self.kind}:{self.key}"
 
 
+# --- Group-chat robots (activities/schedule/webhooks.py) -----------------------------------
+
+
+class ChatWebhook(models.Model):
+    """A WeChat Work, DingTalk or Feishu group robot that reminders are posted to.
+
+    The address and the signing secret let anyone post into the group: they stay out of the
+    history table (only their masked forms are recorded) and are shown masked after saving.
+    """
+
+    class Platform(models.TextChoices):
+        WECOM = "wecom", _("WeChat Work")
+        DINGTALK = "dingtalk", _("DingTalk")
+        FEISHU = "feishu", _("Feishu / Lark")
+
+    platform = models.CharField(_("platform"), max_length=10, choices=Platform.choices)
+    name = models.CharField(_("name"), max_length=100)
+    url = models.CharField(_("webhook address"), max_length=500)
+    secret = models.CharField(_("signing secret"), max_length=200, blank=True)
+    url_masked = models.CharField(_("webhook address"), max_length=120, editable=False)
+    secret_masked = models.CharField(_("signing secret"), max_length=20, blank=True, editable=False)
+    is_active = models.BooleanField(_("in use"), default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # The outcome of the latest attempt (a reminder or a test message); written with
+    # queryset.update(), so sending does not add history lines.
+    last_delivered_at = models.DateTimeField(_("last delivery"), null=True, blank=True)
+    last_error = models.CharField(_("last error"), max_length=300, blank=True)
+    last_error_at = models.DateTimeField(_("last error at"), null=True, blank=True)
+
+    history = HistoricalRecords(
+        excluded_fields=["url", "secret", "last_delivered_at", "last_error", "last_error_at"]
+    )
+
+    class Meta:
+        verbose_name = _("group-chat robot")
+        verbose_name_plural = _("group-chat robots")
+        ordering = ["-is_active", "name", "pk"]
+
+    def __str__(self):
+        return f"{self.name} ({self.get_platform_display()})"
+
+
+class ChatDelivery(models.Model):
+    """One reminder for one robot: created once, attempted until delivered or given up."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting to be sent")
+        SENDING = "sending", _("being sent")
+        DELIVERED = "delivered", _("delivered")
+        GAVE_UP = "gave_up", _("given up")
+
+    webhook = models.ForeignKey(
+        ChatWebhook,
+        on_delete=models.PROTECT,
+        related_name="deliveries",
+        verbose_name=_("group-chat robot"),
+    )
+    kind = models.CharField(_("kind"), max_length=30)
+    key = models.CharField(_("key"), max_length=100)
+    title = models.CharField(_("title"), max_length=200)
+    text = models.TextField(_("text"))
+    link = models.CharField(_("link"), max_length=300, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.CharField(_("last error"), max_length=300, blank=True)
+    last_attempt_at = models.DateTimeField(_("last attempt"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("group-chat delivery")
+        verbose_name_plural = _("group-chat deliveries")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["webhook", "kind", "key"], name="chat_delivery_once_per_robot"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.webhook_id}:{self.kind}:{self.key}"
+
+
 # --- QR self check-in (activities/checkin/) ------------------------------------------------
 
 

@@ -198,6 +198,16 @@ CACHES = {
 SITE_URL = env_str("SITE_URL", default="http://127.0.0.1:8000")
 REMINDER_DAYS_BEFORE = env_int("REMINDER_DAYS_BEFORE", default=7)
 
+# Group-chat robots (WeChat Work, DingTalk, Feishu; activities/schedule/webhooks.py). A robot's
+# address must be https on the platform's own host, so that a login cannot make the server
+# post into the office network (SSRF). A private deployment's gateway, or the test suite's
+# local robot, is allowed by listing its host (or host:port) here; http is then accepted too.
+CHAT_WEBHOOK_EXTRA_HOSTS = env_list("CHAT_WEBHOOK_EXTRA_HOSTS", default=[])
+CHAT_WEBHOOK_CONNECT_TIMEOUT = 5  # seconds
+CHAT_WEBHOOK_READ_TIMEOUT = 10
+# A post that fails is tried again on the next send_reminders run, this many times in all.
+CHAT_WEBHOOK_MAX_ATTEMPTS = env_int("CHAT_WEBHOOK_MAX_ATTEMPTS", default=5)
+
 # ---------------------------------------------------------------------------------------------
 # Security hardening. Each choice is explained in docs/operations.md.
 
@@ -258,6 +268,8 @@ if _proxy_ssl_header:
 # Login, failure, lockout and refusal events go to this logger (fuan_rotation/security.py).
 LOGGING["loggers"] = {
     "fuan_rotation.security": {"level": "INFO", "propagate": True},
+    # urllib3 logs each request's path and query at DEBUG: a robot's key is in its address.
+    "urllib3": {"level": "WARNING", "propagate": True},
 }
 
 # ---------------------------------------------------------------------------------------------

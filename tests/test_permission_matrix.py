@@ -15,7 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from activities.checkin.services import checkin_open
-from activities.models import Activity, CheckIn, ScheduleEntry
+from activities.models import Activity, ChatWebhook, CheckIn, ScheduleEntry
 from activities.schedule.services import calendar_feed_create, schedule_set_month
 from members.models import Role
 from tests.activities.helpers import activity_data
@@ -72,6 +72,19 @@ MATRIX = {
     ),
     "schedule:feed_list": ((), STAFF, {"label": "新地址"}),
     "schedule:feed_revoke": (("feed",), STAFF_POST_ONLY, {}),
+    "schedule:webhook_list": (
+        (),
+        STAFF,
+        {
+            "platform": "wecom",
+            "name": "新群",
+            "url": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=new-key-1234",
+            "is_active": "on",
+        },
+    ),
+    "schedule:webhook_edit": (("webhook",), STAFF, {"platform": "wecom", "name": "改名"}),
+    # Staff's test post goes nowhere: the robot's address is not allowed by the settings.
+    "schedule:webhook_test": (("webhook",), STAFF_POST_ONLY, {}),
     "schedule:my_group": ((), ALL, None),
     "schedule:plan_create": ((), EDITORS, "plan"),
     "schedule:plan_edit": (("plan",), OWN_GROUP, "plan"),
@@ -121,6 +134,9 @@ def world(group1, group2, staff_user, leader_user, convener_user, other_convener
     schedule_set_month(year=YEAR, month=1, group=group1, by=None)
     schedule_set_month(year=YEAR, month=2, group=group2, by=None)
     feed = calendar_feed_create(by=staff_user)
+    webhook = ChatWebhook.objects.create(
+        platform="wecom", name="执委群", url="http://127.0.0.1:9/cgi-bin/webhook/send?key=k"
+    )
     checkin = checkin_open(activity=activity, by=staff_user)
     inactive = UserFactory(username="gone", role=Role.STAFF, is_active=False)
     users = {
@@ -144,6 +160,7 @@ def world(group1, group2, staff_user, leader_user, convener_user, other_convener
         "pending": pending.pk,
         "member": member.pk,
         "feed": feed.pk,
+        "webhook": webhook.pk,
         "login": UserFactory(username="colleague", role=Role.LEADERSHIP).pk,
         "token": feed.token,
         "checkin_token": checkin.token,

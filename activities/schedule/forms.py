@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from activities.forms import expired_form_message
-from activities.models import Activity, RotationGroup
+from activities.models import Activity, ChatWebhook, RotationGroup
 
 MONTH_CHOICES = [(m, _("Month %(month)s") % {"month": m}) for m in range(1, 13)]
 
@@ -123,3 +123,53 @@ class CalendarFeedForm(forms.Form):
         required=False,
         help_text=_("Who the address is for, e.g. 第1组召集人."),
     )
+
+
+class ChatWebhookForm(forms.Form):
+    """A group-chat robot. Editing, the address and secret are never sent back to the page:
+    left empty they keep their saved value."""
+
+    platform = forms.ChoiceField(label=_("Platform"), choices=ChatWebhook.Platform.choices)
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=100,
+        help_text=_("For example the group chat's name: 福安工商联执委群."),
+    )
+    url = forms.CharField(
+        label=_("Webhook address"),
+        max_length=500,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        help_text=_(
+            "Copied from the robot's settings in the group, e.g. "
+            "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…"
+        ),
+    )
+    secret = forms.CharField(
+        label=_("Signing secret"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        help_text=_(
+            "DingTalk 加签 (starts with SEC) or Feishu 签名校验; "
+            "empty when the robot has none. WeChat Work robots have none."
+        ),
+    )
+    is_active = forms.BooleanField(
+        label=_("Active: reminders go to this group"), required=False, initial=True
+    )
+
+    def __init__(self, *args, webhook=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.webhook = webhook
+        if webhook is not None:
+            self.fields["url"].required = False
+            self.fields["url"].help_text = _(
+                "Saved: %(masked)s. Leave empty to keep it; paste a new address to replace it."
+            ) % {"masked": webhook.url_masked}
+            if webhook.secret_masked:
+                self.fields["secret"].help_text = _(
+                    "Saved: %(masked)s. Leave empty to keep it."
+                ) % {"masked": webhook.secret_masked}
+                self.fields["remove_secret"] = forms.BooleanField(
+                    label=_("Remove the signing secret"), required=False
+                )

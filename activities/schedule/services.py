@@ -1,4 +1,5 @@
-"""Writes to the rotation schedule and the calendar feeds. Each records who made the change."""
+"""Writes to the rotation schedule, the calendar feeds and the group-chat robots. Each records
+who made the change."""
 
 import secrets
 
@@ -8,7 +9,14 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from activities.models import Activity, CalendarFeed, RotationGroup, ScheduleEntry
+from activities.models import Activity, CalendarFeed, ChatWebhook, RotationGroup, ScheduleEntry
+from activities.schedule.webhooks import (
+    SIGNING_PLATFORMS,
+    mask_secret,
+    mask_url,
+    validate_secret,
+    validate_webhook_url,
+)
 from members.history import authored_by
 
 NOT_GIVEN = object()
@@ -257,3 +265,60 @@ def calendar_feed_revoke(*, feed, by):
         feed.revoked_at = timezone.now()
         authored_by(feed, by).save(update_fields=["revoked_at"])
     return feed
+
+
+def _chat_webhook_check(webhook):
+    """Validate a robot before saving; errors name the form field they belong to."""
+    webhook.url = webhook.url.strip()
+    webhook.secret = webhook.secret.strip()
+    webhook.name = webhook.name.strip()
+    errors = {}
+    for field, check in (
+        ("url", lambda: validate_webhook_url(webhook.platform, webhook.url)),
+        ("secret", lambda: validate_secret(webhook.platform, webhook.secret)),
+    ):
+        try:
+            check()
+        except ValidationError as exc:
+            errors[field] = exc.messages
+    if errors:
+        raise ValidationError(errors)
+    webhook.url_masked = mask_url(webhook.url)
+    webhook.secret_masked = mask_secret(webhook.secret)
+    webhook.full_clean()
+
+
+@transaction.atomic
+def chat_webhook_create(*, by, platform, name, url, secret="", is_active=True):
+    webhook = ChatWebhook(
+        platform=platform,
+        name=name,
+        url=url,
+        secret=secret,
+        is_active=is_active,
+        created_by=by,
+    )
+    _chat_webhook_check(webhook)
+    authored_by(webhook, by).save()
+    return webhook
+
+
+@transaction.atomic
+def chat_webhook_update(
+    *, webhook, by, platform, name, is_active, url="", secret="", remove_secret=False
+):
+    """Change a robot. An empty `url` or `secret` keeps the saved one (the page never shows it
+    in clear, so it cannot send it back); `remove_secret` clears the secret."""
+    webhook = ChatWebhook.objects.select_for_update().get(pk=webhook.pk)
+    webhook.platform = platform
+    webhook.name = name
+    webhook.is_active = is_active
+    if url.strip():
+        webhook.url = url
+    if remove_secret or (platform not in SIGNING_PLATFORMS and not secret.strip()):
+        webhook.secret = ""
+    elif secret.strip():
+        webhook.secret = secret
+    _chat_webhook_check(webhook)
+    authored_by(webhook, by).save()
+    return webhook

@@ -35,6 +35,13 @@ urlpatterns = [
         views.CalendarFeedRevokeView.as_view(),
         name="feed_revoke",
     ),
+    path("schedule/robots/", views.ChatWebhookListView.as_view(), name="webhook_list"),
+    path(
+        "schedule/robots/<int:pk>/edit/", views.ChatWebhookEditView.as_view(), name="webhook_edit"
+    ),
+    path(
+        "schedule/robots/<int:pk>/test/", views.ChatWebhookTestView.as_view(), name="webhook_test"
+    ),
     path("calendar/<str:token>.ics", views.CalendarFeedView.as_view(), name="calendar_feed"),
     path("my-group/", views.MyGroupView.as_view(), name="my_group"),
     path("my-group/plan/", views.ActivityPlanView.as_view(), name="plan_create"),

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.mixins import UserPassesTestMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -18,21 +19,33 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from activities.models import Activity, Attendance, CalendarFeed, RotationGroup, ScheduleEntry
+from activities.models import (
+    Activity,
+    Attendance,
+    CalendarFeed,
+    ChatDelivery,
+    ChatWebhook,
+    RotationGroup,
+    ScheduleEntry,
+)
 from activities.obligation import obligation_rows
 from activities.roster.mobiles import ContactVisibility
 from activities.schedule.export import feed_calendar, schedule_file_name, schedule_workbook
 from activities.schedule.forms import (
     ActivityPlanForm,
     CalendarFeedForm,
+    ChatWebhookForm,
     ScheduleGenerateForm,
     ScheduleMonthForm,
     ScheduleSwapForm,
 )
 from activities.schedule.months import group_months, year_schedule
+from activities.schedule.reminders import chat_webhook_test
 from activities.schedule.services import (
     calendar_feed_create,
     calendar_feed_revoke,
+    chat_webhook_create,
+    chat_webhook_update,
     locked_months,
     month_locked_reason,
     schedule_change_undo,
@@ -518,3 +531,104 @@ class CalendarFeedView(View):
         response["Content-Disposition"] = 'inline; filename="rotation.ics"'
         response["Cache-Control"] = "private, max-age=900"
         return response
+
+
+# --- Group-chat robots (/schedule/robots/) --------------------------------------------------
+
+
+def _form_errors_from(form, error):
+    """Put a service's ValidationError on the form's fields (or the form when it names none)."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+class ChatWebhookListView(StaffRequiredMixin, FormView):
+    """The robots reminders are posted to, their last outcome, and a form for a new one."""
+
+    template_name = "schedule/webhooks.html"
+    form_class = ChatWebhookForm
+
+    def get_context_data(self, **kwargs):
+        waiting = Q(deliveries__status=ChatDelivery.Status.PENDING)
+        given_up = Q(deliveries__status=ChatDelivery.Status.GAVE_UP)
+        webhooks = ChatWebhook.objects.annotate(
+            waiting=Count("deliveries", filter=waiting),
+            given_up=Count("deliveries", filter=given_up),
+        )
+        return super().get_context_data(webhooks=webhooks, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            webhook = chat_webhook_create(by=self.request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors_from(form, exc)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _("Saved %(name)s. Send a test message to check that it reaches the group.")
+            % {"name": webhook.name},
+        )
+        return redirect("schedule:webhook_list")
+
+
+class ChatWebhookEditView(StaffRequiredMixin, FormView):
+    template_name = "schedule/webhook_form.html"
+    form_class = ChatWebhookForm
+
+    def dispatch(self, request, *args, **kwargs):
+        self.webhook = get_object_or_404(ChatWebhook, pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self):
+        return {
+            "platform": self.webhook.platform,
+            "name": self.webhook.name,
+            "is_active": self.webhook.is_active,
+        }
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "webhook": self.webhook}
+
+    def get_context_data(self, **kwargs):
+        changes = changes_of(self.webhook.history.all(), subject=lambda row, related: row.name)
+        deliveries = self.webhook.deliveries.all()[:20]
+        return super().get_context_data(
+            webhook=self.webhook, changes=changes, deliveries=deliveries, **kwargs
+        )
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            chat_webhook_update(
+                webhook=self.webhook,
+                by=self.request.user,
+                platform=data["platform"],
+                name=data["name"],
+                is_active=data["is_active"],
+                url=data["url"],
+                secret=data["secret"],
+                remove_secret=data.get("remove_secret", False),
+            )
+        except ValidationError as exc:
+            _form_errors_from(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Saved."))
+        return redirect("schedule:webhook_list")
+
+
+class ChatWebhookTestView(StaffRequiredMixin, View):
+    def post(self, request, pk):
+        webhook = get_object_or_404(ChatWebhook, pk=pk)
+        error = chat_webhook_test(webhook=webhook)
+        if error:
+            messages.error(
+                request,
+                _("The test message did not reach %(name)s: %(reason)s")
+                % {"name": webhook.name, "reason": error},
+            )
+        else:
+            messages.success(request, _("Test message sent to %(name)s.") % {"name": webhook.name})
+        return redirect("schedule:webhook_list")
