@@ -619,7 +619,7 @@ class ChatWebhook(models.Model):
         FEISHU = "feishu", _("Feishu / Lark")
 
     platform = models.CharField(_("platform"), max_length=10, choices=Platform.choices)
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("robot name"), max_length=100)
     url = models.CharField(_("webhook address"), max_length=500)
     secret = models.CharField(_("signing secret"), max_length=200, blank=True)
     url_masked = models.CharField(_("webhook address"), max_length=120, editable=False)

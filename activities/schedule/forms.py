@@ -131,7 +131,7 @@ class ChatWebhookForm(forms.Form):
 
     platform = forms.ChoiceField(label=_("Platform"), choices=ChatWebhook.Platform.choices)
     name = forms.CharField(
-        label=_("Name"),
+        label=_("Robot name"),
         max_length=100,
         help_text=_("For example the group chat's name: 福安工商联执委群."),
     )
