@@ -26,7 +26,7 @@ class Robot:
         self.received = []  # (platform, query, body) of every request that reached a robot
         self.accepted = []  # those it took, as a real robot would post them to the group
         self.failures = []  # what to do with the next requests: "500", "refuse", "timeout"
-        self.delay = 0
+        self.delay = 0  # seconds before answering
         self.lock = threading.Lock()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.server.daemon_threads = True
@@ -70,6 +70,7 @@ class Robot:
                 with robot.lock:
                     robot.received.append((platform, query, body))
                     failure = robot.failures.pop(0) if robot.failures else None
+                time.sleep(robot.delay)  # a slow robot lets two senders overlap
                 if failure == "timeout":
                     time.sleep(2)  # longer than the read timeout the tests set
                 if failure == "500":

@@ -3,11 +3,13 @@
 import datetime
 import json
 import logging
+import threading
 from io import StringIO
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.db import connection
 from django.urls import reverse
 
 from activities.models import ChatDelivery, ChatWebhook
@@ -166,6 +168,36 @@ def test_a_delivery_claimed_by_another_run_is_not_sent_again(robot, duty, staff_
     )
     assert len(reminders_send(today=DUTY_DAY).chat_sent) == 1
     assert len(robot.accepted) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_runs_at_the_same_moment_post_each_reminder_once(robot, duty, staff_user):
+    """Cron started twice (or a run still going when the next starts), real threads and
+    connections: each robot still gets the reminder once."""
+    for platform in ("wecom", "dingtalk", "feishu"):
+        _robot(robot, platform, staff_user)
+    robot.delay = 0.3
+    barrier = threading.Barrier(3)
+    reports, errors = [], []
+
+    def run():
+        try:
+            barrier.wait()
+            reports.append(reminders_send(today=DUTY_DAY))
+        except Exception as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    assert sorted(p for p, _q, _b in robot.received) == ["dingtalk", "feishu", "wecom"]
+    assert sum(len(report.chat_sent) for report in reports) == 3
+    assert set(ChatDelivery.objects.values_list("status", flat=True)) == {"delivered"}
 
 
 def test_overdue_notice_goes_to_the_group_chat_without_any_email(robot, group1, staff_user):
