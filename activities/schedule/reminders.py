@@ -28,6 +28,9 @@ from members.models import Role, User
 OVERDUE_LOOKBACK_DAYS = 45
 # A claim older than this was left by a run that died mid-send (longer than any timeout).
 CHAT_CLAIM_TIMEOUT = datetime.timedelta(minutes=10)
+# A post still waiting after this long (its robot was switched off meanwhile) is stale news:
+# given up rather than posted when the robot is switched on again.
+CHAT_DELIVERY_MAX_AGE = datetime.timedelta(days=14)
 
 
 @dataclass
@@ -99,6 +102,13 @@ def _send_chat_deliveries(report):
     ChatDelivery.objects.filter(
         status=ChatDelivery.Status.SENDING, last_attempt_at__lt=now - CHAT_CLAIM_TIMEOUT
     ).update(status=ChatDelivery.Status.PENDING)
+    ChatDelivery.objects.filter(
+        status=ChatDelivery.Status.PENDING, created_at__lt=now - CHAT_DELIVERY_MAX_AGE
+    ).update(
+        status=ChatDelivery.Status.GAVE_UP,
+        last_error=_("not sent within %(days)s days: too late to be useful")
+        % {"days": CHAT_DELIVERY_MAX_AGE.days},
+    )
     waiting = (
         ChatDelivery.objects.filter(status=ChatDelivery.Status.PENDING, webhook__is_active=True)
         .select_related("webhook")
