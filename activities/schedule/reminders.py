@@ -86,7 +86,8 @@ def _record_outcome(delivery, *, error=None):
         )
         ChatWebhook.objects.filter(pk=delivery.webhook_id).update(last_delivered_at=now)
         return
-    attempts = delivery.attempts + 1
+    # Counted in the database: another run may have attempted it since this one read it.
+    attempts = ChatDelivery.objects.values_list("attempts", flat=True).get(pk=delivery.pk)
     given_up = attempts >= settings.CHAT_WEBHOOK_MAX_ATTEMPTS
     ChatDelivery.objects.filter(pk=delivery.pk).update(
         status=ChatDelivery.Status.GAVE_UP if given_up else ChatDelivery.Status.PENDING,
