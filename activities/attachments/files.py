@@ -38,7 +38,7 @@ THUMBNAIL_QUALITY = 80
 DISPLAY_NAME_LENGTH = 120
 
 
-class AttachmentRefused(ValueError):
+class AttachmentRefused(Exception):
     """An upload that is not kept; the message says which file and why, in the user's words."""
 
 
@@ -92,7 +92,8 @@ def attachment_file_check(*, upload):
     data = upload.read(limit + 1)
     if len(data) > limit:
         raise AttachmentRefused(
-            _("“%(name)s” is larger than %(limit)s MB.") % {"name": name, "limit": _megabytes(limit)}
+            _("“%(name)s” is larger than %(limit)s MB.")
+            % {"name": name, "limit": _megabytes(limit)}
         )
     if not data:
         raise AttachmentRefused(_("“%(name)s” is empty.") % {"name": name})
@@ -116,10 +117,11 @@ def _image(data, name, digest):
     max_pixels = settings.ATTACHMENT_MAX_PIXELS
     too_many_pixels = AttachmentRefused(
         _(
-            "“%(name)s” has too many pixels (at most %(limit)s million): it may be a damaged "
+            "“%(name)s” has too many pixels (at most %(million)s million): it may be a damaged "
             "or malicious file. Take or export the photo at a normal size."
         )
-        % {"name": name, "limit": max_pixels // 1_000_000}
+        # Chinese counts in 万: the catalogue writes N million as N00万.
+        % {"name": name, "million": max(1, max_pixels // 1_000_000)}
     )
     with warnings.catch_warnings():
         # Pillow warns past Image.MAX_IMAGE_PIXELS and raises past twice that: both refuse.

@@ -136,8 +136,10 @@ class AttachmentFileView(View):
 
 def _download_name(attachment, stored_name):
     """The user's own name for the file, with the extension of what is actually stored."""
-    stem = attachment.original_name.rsplit(".", 1)[0] if "." in attachment.original_name else (
-        attachment.original_name
+    stem = (
+        attachment.original_name.rsplit(".", 1)[0]
+        if "." in attachment.original_name
+        else (attachment.original_name)
     )
     return f"{stem or _('attachment')}.{stored_name.rsplit('.', 1)[-1]}"
 
@@ -151,9 +153,7 @@ class _AttachmentActionView(View):
     def dispatch(self, request, pk):
         if not self.allowed(request.user):
             raise PermissionDenied
-        self.attachment = get_object_or_404(
-            self.attachments().select_related("activity"), pk=pk
-        )
+        self.attachment = get_object_or_404(self.attachments().select_related("activity"), pk=pk)
         return super().dispatch(request, pk)
 
 
@@ -168,9 +168,7 @@ class AttachmentArchiveView(_AttachmentActionView):
 
     def post(self, request, pk):
         attachment_archive(attachment=self.attachment, by=request.user)
-        messages.success(
-            request, _("“%(name)s” was archived.") % {"name": self.attachment}
-        )
+        messages.success(request, _("“%(name)s” was archived.") % {"name": self.attachment})
         return _to_gallery(self.attachment.activity)
 
 
