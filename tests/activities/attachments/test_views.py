@@ -349,3 +349,19 @@ def test_the_attachments_folder_is_outside_every_served_folder():
         for root in served:
             assert not folder.is_relative_to(Path(root).resolve())
     assert not settings.MEDIA_ROOT  # nothing in this site is published as media
+
+
+def test_the_admin_lists_attachments_and_deletes_none(photo):
+    from members.models import Role
+    from tests.factories import UserFactory
+
+    staff_client = Client()
+    staff_client.force_login(
+        UserFactory(username="root", role=Role.STAFF, is_staff=True, is_superuser=True)
+    )
+    assert staff_client.get(reverse("admin:activities_attachment_changelist")).status_code == 200
+    change = staff_client.get(reverse("admin:activities_attachment_change", args=[photo.pk]))
+    assert change.status_code == 200 and "IMG_0001.HEIC.jpg" in change.content.decode()
+    delete = staff_client.post(reverse("admin:activities_attachment_delete", args=[photo.pk]))
+    assert delete.status_code == 403
+    assert Attachment.objects.filter(pk=photo.pk).exists()
