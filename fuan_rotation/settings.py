@@ -292,7 +292,9 @@ REQUEST_BODY_LIMIT = 6 * 1024 * 1024
 ANONYMOUS_REQUEST_BODY_LIMIT = 64 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # Django's default: non-file form data in memory
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
-FILE_UPLOAD_MAX_MEMORY_SIZE = REQUEST_BODY_LIMIT  # an upload stays in memory, never on disk
+# An upload up to this size stays in memory; a larger photo (attachments, below) is spooled to a
+# temporary file readable by the service's user only, removed when the request ends.
+FILE_UPLOAD_MAX_MEMORY_SIZE = REQUEST_BODY_LIMIT
 FILE_UPLOAD_PERMISSIONS = 0o600
 
 # Attachments (activities/attachments/): each file at most ATTACHMENT_MAX_FILE_MB, each image at

@@ -4,6 +4,8 @@ The files are never on a public URL: AttachmentFileView checks the login against
 activity each time, and answers with the private headers (no caching, no sniffing).
 """
 
+import logging
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -14,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views import View
 
-from activities.attachments.files import AttachmentRefused
+from activities.attachments.files import AttachmentRefused, display_name
 from activities.attachments.gallery import editable_activities, visible_attachments
 from activities.attachments.services import (
     attachment_add,
@@ -24,6 +26,8 @@ from activities.attachments.services import (
 )
 from activities.models import Attachment
 from activities.services import convened_groups
+
+logger = logging.getLogger(__name__)
 
 FILE_CSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
 
@@ -78,6 +82,15 @@ class AttachmentUploadView(View):
                 )
             except AttachmentRefused as refusal:
                 messages.error(request, _("Not uploaded: %(reason)s") % {"reason": refusal})
+                continue
+            except OSError:
+                # The storage failed (disk full, object storage unreachable): nothing was kept.
+                logger.exception("attachment could not be stored")
+                messages.error(
+                    request,
+                    _("“%(name)s” could not be stored; try again later or tell the office.")
+                    % {"name": display_name(upload.name)},
+                )
                 continue
             if result.already_there:
                 repeated += 1

@@ -365,3 +365,16 @@ def test_the_admin_lists_attachments_and_deletes_none(photo):
     delete = staff_client.post(reverse("admin:activities_attachment_delete", args=[photo.pk]))
     assert delete.status_code == 403
     assert Attachment.objects.filter(pk=photo.pk).exists()
+
+
+def test_a_storage_failure_is_a_message_and_keeps_nothing(staff_client, activity, monkeypatch):
+    from django.core.files.storage import FileSystemStorage
+
+    def disk_full(self, name, content, max_length=None):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(FileSystemStorage, "_save", disk_full)
+    response = _post(staff_client, activity, ("photo.jpg", samples.jpeg_with_gps()))
+    assert response.status_code == 302
+    assert _messages(response) == ["“photo.jpg”未能保存，请稍后再试或告知会员部。"]
+    assert activity.attachments.count() == 0
