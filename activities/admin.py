@@ -5,6 +5,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from activities.models import (
     Activity,
     ActivityCounter,
+    Attachment,
     Attendance,
     CheckInLog,
     GroupMembership,
@@ -175,4 +176,42 @@ class CheckInLogAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(HistoryKeepingAdmin):
+    """Photos and scans, to look up: uploaded and archived on the activity's page, never
+    added or deleted here (the files are checked and stored by activities/attachments/)."""
+
+    list_display = [
+        "original_name",
+        "activity",
+        "kind",
+        "uploaded_by",
+        "uploaded_at",
+        "archived_at",
+    ]
+    list_filter = ["kind", ("archived_at", admin.EmptyFieldListFilter)]
+    search_fields = ["original_name", "caption", "activity__title"]
+    fields = [
+        "activity",
+        "kind",
+        "original_name",
+        "caption",
+        "content_type",
+        "size",
+        "width",
+        "height",
+        "uploaded_by",
+        "uploaded_at",
+        "archived_at",
+        "archived_by",
+    ]
+    readonly_fields = [f for f in fields if f != "caption"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

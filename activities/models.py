@@ -853,3 +853,96 @@ class CheckInLog(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.address} {self.outcome}"
+
+
+# --- Attachments: photos and scans of an activity (activities/attachments/) ----------------
+
+
+class AttachmentQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(archived_at__isnull=True)
+
+    def archived(self):
+        return self.filter(archived_at__isnull=False)
+
+    def photos(self):
+        return self.filter(kind=Attachment.Kind.IMAGE)
+
+
+class Attachment(models.Model):
+    """A photo or a scan (signed sign-in sheet, programme) of an activity.
+
+    The files live in the private "attachments" storage under generated names (`file_name`,
+    `thumbnail_name`); what the user called the file is kept only for display
+    (`original_name`, sanitised). Archived, never deleted: the files stay with the history.
+    """
+
+    class Kind(models.TextChoices):
+        IMAGE = "image", _("Photo")
+        PDF = "pdf", _("PDF document")
+
+    # The storage names a backup copies (fuan_rotation/backup.py finds them by this attribute).
+    stored_files = ("file_name", "thumbnail_name")
+
+    activity = models.ForeignKey(
+        Activity, on_delete=models.PROTECT, related_name="attachments", verbose_name=_("activity")
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    original_name = models.CharField(_("file name"), max_length=150)
+    caption = models.CharField(_("caption"), max_length=200, blank=True)
+    file_name = models.CharField(max_length=200, unique=True, editable=False)
+    thumbnail_name = models.CharField(max_length=200, blank=True, editable=False)
+    content_type = models.CharField(max_length=50, editable=False)
+    size = models.PositiveBigIntegerField(_("size"), editable=False)
+    width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    # SHA-256 of the bytes as uploaded: the same file sent twice (a double click, a repeated
+    # upload) is recognised and kept once.
+    upload_sha256 = models.CharField(max_length=64, editable=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    archived_at = models.DateTimeField(_("archived at"), null=True, blank=True)
+    archived_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("archived by"),
+    )
+
+    history = HistoricalRecords()
+    objects = AttachmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["uploaded_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["activity", "upload_sha256"],
+                condition=Q(archived_at__isnull=True),
+                name="attachment_once_per_activity",
+                violation_error_message=_("This file is already attached to the activity."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.caption or self.original_name
+
+    @property
+    def is_image(self):
+        return self.kind == self.Kind.IMAGE
+
+    def delete(self, *args, **kwargs):
+        raise models.ProtectedError(
+            _("Attachments are archived, never deleted."),
+            {self},
+        )

@@ -3,6 +3,7 @@ from django.db import DatabaseError
 from django.http import HttpResponse
 from django.middleware.locale import LocaleMiddleware
 from django.template import loader
+from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.utils.cache import patch_cache_control
 
@@ -33,6 +34,19 @@ def _signed_in(request):
         return False
 
 
+def _view_body_limit(request):
+    """The larger body limit the requested view grants this request, or 0."""
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return 0
+    view = getattr(match.func, "view_class", match.func)
+    grant = getattr(view, "request_body_limit", None)
+    if grant is None:
+        return 0
+    return grant(request, **match.kwargs) or 0
+
+
 class RequestBodyLimitMiddleware:
     """Refuse (413) a request whose declared body is too large, before anything reads it.
 
@@ -41,6 +55,10 @@ class RequestBodyLimitMiddleware:
     CONTENT_LENGTH alone: REQUEST_BODY_LIMIT for a login, ANONYMOUS_REQUEST_BODY_LIMIT for
     everyone else (the login form is small). Without CONTENT_LENGTH Django reads no body.
     Placed after AuthenticationMiddleware, which only reads the session.
+
+    A view that takes larger files (the attachments' upload) says so with a
+    ``request_body_limit(request)`` method on its class (or attribute on its function): it is
+    asked only for a signed-in request, and may grant more to the logins it accepts.
     """
 
     def __init__(self, get_response):
@@ -54,7 +72,7 @@ class RequestBodyLimitMiddleware:
         limit = settings.ANONYMOUS_REQUEST_BODY_LIMIT
         # Only a body above the small limit needs to know who is asking (a session look-up).
         if declared > limit and _signed_in(request):
-            limit = settings.REQUEST_BODY_LIMIT
+            limit = max(settings.REQUEST_BODY_LIMIT, _view_body_limit(request))
         if declared > limit:
             body = loader.render_to_string(
                 "413.html", {"limit_mib": round(limit / 1024 / 1024, 1)}, request=request

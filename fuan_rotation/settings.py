@@ -144,8 +144,21 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Attachments (photos and scans of activities, activities/attachments/) are private: kept on
+# local disk outside every URL-served folder and given out only by a view that checks the login
+# (never MEDIA_URL). For S3-compatible storage, see the README's production section.
+ATTACHMENTS_DIR = env_str("ATTACHMENTS_DIR", default="") or str(BASE_DIR / "var" / "attachments")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "attachments": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": ATTACHMENTS_DIR,
+            "base_url": "/no-public-url-for-attachments/",
+            "file_permissions_mode": 0o600,
+            "directory_permissions_mode": 0o700,
+        },
+    },
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG
@@ -291,8 +304,20 @@ REQUEST_BODY_LIMIT = 6 * 1024 * 1024
 ANONYMOUS_REQUEST_BODY_LIMIT = 64 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # Django's default: non-file form data in memory
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
-FILE_UPLOAD_MAX_MEMORY_SIZE = REQUEST_BODY_LIMIT  # an upload stays in memory, never on disk
+# An upload up to this size stays in memory; a larger photo (attachments, below) is spooled to a
+# temporary file readable by the service's user only, removed when the request ends.
+FILE_UPLOAD_MAX_MEMORY_SIZE = REQUEST_BODY_LIMIT
 FILE_UPLOAD_PERMISSIONS = 0o600
+
+# Attachments (activities/attachments/): each file at most ATTACHMENT_MAX_FILE_MB, each image at
+# most ATTACHMENT_MAX_PIXELS (a decompression bomb is refused before it is decoded), at most
+# ATTACHMENT_MAX_FILES in one upload. Only the upload's own URL, posted by a login that may edit
+# the activity, gets the larger body limit (see the view's request_body_limit).
+ATTACHMENT_MAX_FILE_SIZE = env_int("ATTACHMENT_MAX_FILE_MB", default=20) * 1024 * 1024
+ATTACHMENT_MAX_PIXELS = env_int("ATTACHMENT_MAX_PIXELS", default=50_000_000)
+ATTACHMENT_MAX_FILES = env_int("ATTACHMENT_MAX_FILES", default=10)
+# One upload's whole body (several photos at once); nginx's client_max_body_size must allow it.
+ATTACHMENT_REQUEST_BODY_LIMIT = env_int("ATTACHMENT_UPLOAD_MB", default=100) * 1024 * 1024
 
 # Logins: besides five failures per (username, address), an address is locked out after
 # AXES_ADDRESS_FAILURE_LIMIT failures over any usernames (fuan_rotation/security.py).

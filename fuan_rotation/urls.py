@@ -30,6 +30,7 @@ urlpatterns = [
     path("", include((roster_urls.file_urlpatterns, "roster"))),
     path("", include("activities.schedule.urls")),
     path("", include("activities.checkin.urls")),
+    path("", include("activities.attachments.urls")),
     path("", include("reports.urls")),
     path("", include((members_urls.audit_urlpatterns, "audit"))),
 ]

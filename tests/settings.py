@@ -1,6 +1,9 @@
 """Settings for the test suite: the real settings with fast hashing and in-memory mail."""
 
+import atexit
 import os
+import shutil
+import tempfile
 
 # The suite never reads a developer's .env (fuan_rotation/env.py); it sets what it needs.
 os.environ.setdefault("DJANGO_ENV_FILE", "")
@@ -9,6 +12,19 @@ os.environ.setdefault("SECRET_KEY", "test-secret-key-that-is-long-enough-for-the
 
 from fuan_rotation.settings import *  # noqa: F403
 from fuan_rotation.settings import STORAGES
+
+# Attachments go to a scratch folder of this run (a subprocess test passes its own
+# ATTACHMENTS_DIR), never to the project's var/attachments.
+if not os.environ.get("ATTACHMENTS_DIR"):
+    ATTACHMENTS_DIR = tempfile.mkdtemp(prefix="rotation-attachments-")
+    atexit.register(shutil.rmtree, ATTACHMENTS_DIR, ignore_errors=True)
+    STORAGES = {
+        **STORAGES,
+        "attachments": {
+            **STORAGES["attachments"],
+            "OPTIONS": {**STORAGES["attachments"]["OPTIONS"], "location": ATTACHMENTS_DIR},
+        },
+    }
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

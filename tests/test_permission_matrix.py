@@ -14,10 +14,12 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from activities.attachments.services import attachment_add, attachment_archive
 from activities.checkin.services import checkin_open
 from activities.models import Activity, ChatWebhook, CheckIn, ScheduleEntry
 from activities.schedule.services import calendar_feed_create, schedule_set_month
 from members.models import Role
+from tests.activities.attachments import samples as attachment_samples
 from tests.activities.helpers import activity_data
 from tests.factories import ActivityFactory, MemberFactory, MembershipFactory, UserFactory
 
@@ -30,6 +32,14 @@ STAFF = {"staff": 200, "leader": 403, "convener": 403, "other_convener": 403, "m
 READERS = {"staff": 200, "leader": 200, "convener": 200, "other_convener": 200, "member": 403}
 EDITORS = {"staff": 200, "leader": 403, "convener": 200, "other_convener": 200, "member": 403}
 OWN_GROUP = {"staff": 200, "leader": 403, "convener": 200, "other_convener": 404, "member": 403}
+# POST-only actions on one activity's record: its editors (staff, the group's conveners).
+OWN_GROUP_POST_ONLY = {
+    "staff": 405,
+    "leader": 403,
+    "convener": 405,
+    "other_convener": 404,
+    "member": 403,
+}
 STAFF_POST_ONLY = {
     "staff": 405,
     "leader": 403,
@@ -108,6 +118,13 @@ MATRIX = {
     "logout": ((), dict.fromkeys(ALL, 405), {}),
     "checkin:checkin_manage": (("activity",), OWN_GROUP, {"action": "open"}),
     "checkin:checkin_apply": (("activity",), STAFF_POST_ONLY, {}),
+    # Attachments: everyone who may see the activity opens its files; its editors upload and
+    # archive; the staff restore (tests/activities/attachments/ for archived records).
+    "attachments:attachment_upload": (("activity",), OWN_GROUP_POST_ONLY, "attachment_upload"),
+    "attachments:attachment_file": (("attachment",), ALL, None),
+    "attachments:attachment_thumbnail": (("attachment",), ALL, None),
+    "attachments:attachment_archive": (("attachment",), OWN_GROUP_POST_ONLY, {}),
+    "attachments:attachment_restore": (("archived_attachment",), STAFF_POST_ONLY, {}),
 }
 # Pages that answer without a login, each for its own reason.
 PUBLIC = {
@@ -139,6 +156,17 @@ def world(group1, group2, staff_user, leader_user, convener_user, other_convener
     )
     checkin = checkin_open(activity=activity, by=staff_user)
     inactive = UserFactory(username="gone", role=Role.STAFF, is_active=False)
+    attachment = attachment_add(
+        activity=activity,
+        upload=attachment_samples.upload("a.png", attachment_samples.png()),
+        by=None,
+    ).attachment
+    archived_attachment = attachment_add(
+        activity=activity,
+        upload=attachment_samples.upload("b.png", attachment_samples.png((30, 20))),
+        by=None,
+    ).attachment
+    attachment_archive(attachment=archived_attachment, by=staff_user)
     users = {
         "staff": staff_user,
         "leader": leader_user,
@@ -169,6 +197,8 @@ def world(group1, group2, staff_user, leader_user, convener_user, other_convener
         "month": 1,
         "schedule_change": ScheduleEntry.history.filter(year=YEAR, month=1).first().history_id,
         "report_year": 2018,
+        "attachment": attachment.pk,
+        "archived_attachment": archived_attachment.pk,
     }
 
 
@@ -179,6 +209,8 @@ def _url(name, args, world):
 def _post_data(kind, world):
     if kind == "activity":
         return activity_data(world["group1"], title="越权修改")
+    if kind == "attachment_upload":
+        return {"files": [attachment_samples.upload("c.png", attachment_samples.png((40, 20)))]}
     if kind == "plan":
         return {
             "date": (timezone.localdate() + datetime.timedelta(days=9)).isoformat(),
