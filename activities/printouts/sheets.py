@@ -26,10 +26,11 @@ LAST_PAGE_ROWS = 27  # the last of several pages: the repeated header and the le
 # four members of other groups and three guests.
 MIN_BLANK_ROWS = 8
 
-# The .xlsx prints through LibreOffice at 24 pt a row; 14 members and their blank lines fit one
-# portrait page at 100 % (tests/activities/test_printouts.py prints it).
-XLSX_ROWS = 24
-XLSX_ROW_HEIGHT = 24
+# The .xlsx: 25 pt a row (about 8 mm on paper, room to sign), four columns 80 units wide that
+# LibreOffice fits across a portrait A4. A page holds the title block, 22 rows and the
+# 出席领导 row: 14 members and 8 blank lines (tests/activities/test_printouts.py prints it).
+XLSX_ROWS = 22
+XLSX_ROW_HEIGHT = 25
 
 
 def rows_on(pages):
@@ -103,11 +104,12 @@ def write_sign_in_sheet(sheet, *, made_on=None):
         )
         if part
     )
+    # 签名 is wide enough for 制表日期 above it; 单位 for most company names on one line.
     columns = [
-        Column("序号", width=6),
-        Column("姓名", width=12),
-        Column("单位", width=30),
-        Column("签名", width=18),
+        Column("序号", width=5),
+        Column("姓名", width=10),
+        Column("单位", width=39),
+        Column("签名", width=26),
     ]
     ws = book.sheet(
         "签到表",
@@ -124,7 +126,7 @@ def write_sign_in_sheet(sheet, *, made_on=None):
     first_blank = len(sheet.members) + 1
     for offset in range(blank):
         ws.add(first_blank + offset, "", "（其他组成员、来宾）" if offset == 0 else "", "")
-    ws.total("出席领导", "", "", "")
+    ws.total("", "出席领导", "", "")
     return book.close()
 
 
