@@ -169,6 +169,30 @@ def test_page_count_at_the_edges(staff_context, live_server, tmp_path, size, pag
     assert f"第 {pages} 页 共 {pages} 页" in last
 
 
+def test_print_button_on_screen_only_and_the_page_fits_a_phone(
+    staff_context, live_server, tmp_path
+):
+    day = datetime.date(2018, 8, 15)
+    group, _members = _group(6, 14, day=day)
+    activity = ActivityFactory(group=group, date=day, title="法治教育讲座", place="会议室")
+    page = staff_context.new_page()
+    keep = os.environ.get("PRINTOUT_PNG_DIR")
+    for path in ("sign-in-sheet", "print"):
+        for width in (1366, 375):
+            page.set_viewport_size({"width": width, "height": 900})
+            page.goto(f"{live_server.url}/activities/{activity.pk}/{path}/")
+            page.emulate_media(media="screen")
+            assert page.get_by_role("button", name="打印").is_visible()
+            # Nothing wider than the screen: no sideways scrolling on a phone.
+            assert page.evaluate("document.documentElement.scrollWidth") <= width
+            if keep:
+                page.screenshot(path=f"{keep}/{path}-{width}.png", full_page=True)
+            page.emulate_media(media="print")
+            assert not page.get_by_role("button", name="打印").is_visible()
+            assert not page.get_by_text("返回活动").is_visible()
+    page.close()
+
+
 def test_filing_copy_prints_on_a4_without_menus(staff_context, live_server, tmp_path):
     day = datetime.date(2018, 8, 15)
     group, members = _group(9, 14, day=day)
