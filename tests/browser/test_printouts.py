@@ -177,6 +177,17 @@ def test_print_button_on_screen_only_and_the_page_fits_a_phone(
     activity = ActivityFactory(group=group, date=day, title="法治教育讲座", place="会议室")
     page = staff_context.new_page()
     keep = os.environ.get("PRINTOUT_PNG_DIR")
+    # From the activity's page, one click to each printout.
+    for width in (1366, 375):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(f"{live_server.url}/activities/{activity.pk}/")
+        if keep:
+            page.screenshot(path=f"{keep}/detail-{width}.png")
+    page.get_by_role("link", name="打印签到表").click()
+    assert page.url.endswith(f"/activities/{activity.pk}/sign-in-sheet/")
+    page.get_by_role("link", name="返回活动").click()
+    page.get_by_role("link", name="打印登记表").click()
+    assert page.url.endswith(f"/activities/{activity.pk}/print/")
     for path in ("sign-in-sheet", "print"):
         for width in (1366, 375):
             page.set_viewport_size({"width": width, "height": 900})
