@@ -1,6 +1,7 @@
 from django.urls import path
 
 from activities import views
+from activities.printouts import views as printouts
 
 app_name = "activities"
 
@@ -17,4 +18,15 @@ urlpatterns = [
     path("activities/new/", views.ActivityCreateView.as_view(), name="activity_create"),
     path("activities/<int:pk>/", views.ActivityDetailView.as_view(), name="activity_detail"),
     path("activities/<int:pk>/edit/", views.ActivityUpdateView.as_view(), name="activity_edit"),
+    path(
+        "activities/<int:pk>/sign-in-sheet/",
+        printouts.SignInSheetView.as_view(),
+        name="activity_sign_in_sheet",
+    ),
+    path(
+        "activities/<int:pk>/sign-in-sheet.xlsx",
+        printouts.SignInSheetView.as_view(xlsx=True),
+        name="activity_sign_in_sheet_xlsx",
+    ),
+    path("activities/<int:pk>/print/", printouts.FilingCopyView.as_view(), name="activity_print"),
 ]

@@ -330,8 +330,16 @@ class FormalSheet:
             )
         ws.set_row(0, 30 if lines == 1 else 26 * lines)
         _merge(ws, 0, 0, title_col, clean_text(title), title_fmt)
-        ws.set_row(1, 20)
         subtitle = f"{self.subtitle}（{self.scope}）" if self.scope else self.subtitle
+        # A subtitle wider than the table (a long scope) wraps rather than being cut at both
+        # sides, measured as the title is.
+        room = max(sum(widths[: title_col + 1]), 1)
+        sub_lines = math.ceil(display_width(subtitle) * SUBTITLE_SIZE / 10.5 * 1.15 / room)
+        if sub_lines > 1:
+            subtitle_fmt = book.format(
+                bold=True, font_size=SUBTITLE_SIZE, align="center", valign="vcenter", text_wrap=True
+            )
+        ws.set_row(1, 20 if sub_lines <= 1 else 18 * sub_lines)
         _merge(ws, 1, 0, title_col, clean_text(subtitle), subtitle_fmt)
         left = f"制表单位：{book.unit}"
         right = f"制表日期：{chinese_date(book.made_on)}"

@@ -58,6 +58,10 @@ MATRIX = {
     "activities:activity_detail": (("activity",), ALL, None),
     "activities:activity_create": ((), EDITORS, "activity"),
     "activities:activity_edit": (("activity",), OWN_GROUP, "activity"),
+    # Printouts: whoever may see the activity (names and companies, no contact details).
+    "activities:activity_sign_in_sheet": (("activity",), ALL, None),
+    "activities:activity_sign_in_sheet_xlsx": (("activity",), ALL, None),
+    "activities:activity_print": (("activity",), ALL, None),
     "members:member_list": ((), ALL, None),
     "members:member_detail": (("member",), ALL, None),
     "members:member_create": ((), STAFF, {"name": "新成员", "role": "standing"}),
