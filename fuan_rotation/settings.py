@@ -68,6 +68,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A query string the database cannot take (NUL, numbers beyond its range) gets a 400.
+    "fuan_rotation.middleware.QueryStringGuardMiddleware",
     # Issue 12: refuse oversized bodies before CSRF or a view reads them; no-store for logins.
     "fuan_rotation.middleware.RequestBodyLimitMiddleware",
     "fuan_rotation.middleware.PrivateCacheMiddleware",
