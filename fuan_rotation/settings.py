@@ -82,7 +82,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     # Security hardening: the Content-Security-Policy header, a log line for every
     # refused request, and django-axes last so it sees the outcome of each login.
-    "csp.middleware.CSPMiddleware",
+    "fuan_rotation.security.CSPMiddleware",
     "fuan_rotation.security.RefusalLogMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -146,6 +146,8 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Files browsers ask for at the site's root (/favicon.ico), served by WhiteNoise.
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
