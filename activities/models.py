@@ -166,6 +166,12 @@ class ActivityQuerySet(models.QuerySet):
     def in_period(self, start, end):
         return self.filter(date__gte=start, date__lte=end)
 
+    def awaiting_review(self):
+        """Records waiting for the staff's approval: not counted until approved. One with a
+        number was approved before and changed since (a convener's change goes back to
+        review); it leaves the tallies meanwhile."""
+        return self.filter(review_status=Activity.Review.PENDING, archived_at__isnull=True)
+
     def in_year(self, year):
         return self.filter(date__year=year)
 

@@ -6,6 +6,7 @@ address, never a password. The receivers are connected by MembersConfig.ready().
 
 import logging
 
+import csp.middleware
 from axes.signals import user_locked_out
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
@@ -130,3 +131,24 @@ class RefusalLogMiddleware:
                 request.path,
             )
         return response
+
+
+class CSPMiddleware(csp.middleware.CSPMiddleware):
+    """django-csp's middleware, with the header on 404 pages when DEBUG is on too.
+
+    django-csp leaves 404 and 500 responses bare under DEBUG, for Django's technical pages
+    and their inline style. A 404 page without the policy hides, during development, what the
+    policy does to the page (the production 404 carries it); Django's technical 404 page
+    stays readable without its inline style. The technical 500 page keeps its exemption: it
+    needs its inline script to show the traceback.
+    """
+
+    def process_response(self, request, response):
+        if response.status_code != 404 or not settings.DEBUG:
+            return super().process_response(request, response)
+        # The parent's only use of the status is that exemption.
+        response.status_code = 200
+        try:
+            return super().process_response(request, response)
+        finally:
+            response.status_code = 404

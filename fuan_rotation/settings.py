@@ -68,6 +68,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A query string the database cannot take (NUL, numbers beyond its range) gets a 400.
+    "fuan_rotation.middleware.QueryStringGuardMiddleware",
     # Issue 12: refuse oversized bodies before CSRF or a view reads them; no-store for logins.
     "fuan_rotation.middleware.RequestBodyLimitMiddleware",
     "fuan_rotation.middleware.PrivateCacheMiddleware",
@@ -80,7 +82,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     # Security hardening: the Content-Security-Policy header, a log line for every
     # refused request, and django-axes last so it sees the outcome of each login.
-    "csp.middleware.CSPMiddleware",
+    "fuan_rotation.security.CSPMiddleware",
     "fuan_rotation.security.RefusalLogMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -148,6 +150,8 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # local disk outside every URL-served folder and given out only by a view that checks the login
 # (never MEDIA_URL). For S3-compatible storage, see the README's production section.
 ATTACHMENTS_DIR = env_str("ATTACHMENTS_DIR", default="") or str(BASE_DIR / "var" / "attachments")
+# Files browsers ask for at the site's root (/favicon.ico), served by WhiteNoise.
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "attachments": {

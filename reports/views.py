@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views import View
 
+from activities.models import Activity
 from activities.services import convened_groups
 from members.access import record_access
 from members.models import PersonalDataAccess, Role
@@ -71,8 +72,16 @@ class _ReportView(ReportAccessMixin, View):
                 "month_chart": charts.month_chart(report),
                 "group_chart": charts.group_chart(report),
                 "this_year": timezone.localdate().year,
+                "awaiting_review": self.awaiting_review(report.period),
             },
         )
+
+    def awaiting_review(self, period):
+        """The period's records waiting for approval, which the figures leave out for now."""
+        records = Activity.objects.awaiting_review().in_period(period.start, period.end)
+        if self.scope_groups is not None:
+            records = records.filter(group__in=self.scope_groups)
+        return list(records.select_related("group").order_by("date", "pk"))
 
     @staticmethod
     def export_url(period, *, summary=False):

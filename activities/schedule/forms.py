@@ -61,6 +61,15 @@ class ScheduleMonthForm(forms.Form):
     no_activity = forms.BooleanField(label=_("No activity this month"), required=False)
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
+    def __init__(self, *args, backfill=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if backfill:
+            # A past month is written down from the office's records, and says which.
+            note = self.fields["note"]
+            note.required = True
+            note.label = _("Where this comes from")
+            note.help_text = _("For example: 据2017年度轮值安排表补录.")
+
     def clean(self):
         data = super().clean()
         if not data.get("no_activity") and not data.get("group"):

@@ -20,6 +20,19 @@ from activities.schedule.webhooks import (
 from members.history import authored_by
 
 NOT_GIVEN = object()
+# The change reason of a past month filled in by hand (schedule_set_month, backfill).
+BACKFILL = "backfill"
+
+
+def is_past_month(year, month, *, today=None):
+    today = today or timezone.localdate()
+    return (year, month) < (today.year, today.month)
+
+
+def entry_is_filled(entry):
+    """Whether a schedule row says something: a group on duty or "no activity". A row left
+    empty by an undone back-fill is as good as no row."""
+    return entry is not None and (entry.group_id is not None or entry.no_activity)
 
 
 def _schedule_continuation(year):
@@ -53,6 +66,16 @@ def schedule_generate(*, year, by, no_activity_months=()):
         raise ValidationError(
             _("The schedule for %(year)s already exists; change single months instead.")
             % {"year": year}
+        )
+    if year < timezone.localdate().year:
+        # A generated round-robin would claim who was on duty in months that have passed.
+        raise ValidationError(
+            _(
+                "%(year)s has passed, so its schedule is not generated. Fill in each month "
+                "from the office's records, saying where it comes from."
+            )
+            % {"year": year},
+            code="month_locked",
         )
     groups = list(RotationGroup.objects.active().order_by("number"))
     if not groups:
@@ -173,12 +196,27 @@ def schedule_set_month(
 
     Refused (ValidationError) when the month is in the schedule and locked
     (month_locked_reason), or when `expected` (the group pk or None the confirmation showed)
-    is no longer what it holds. A month missing from the schedule may still be filled in,
-    past or not: that records the plan, it moves nothing.
+    is no longer what it holds.
+
+    A past month with nothing in the schedule is history being written down, not a move: it
+    is accepted only as a back-fill (补录) whose note says where it comes from (e.g.
+    「据2017年度轮值安排表补录」). It is recorded as such, locked like any past month, and can be
+    undone from the month's page (schedule_change_undo) while it is the month's latest change.
     """
     entry = ScheduleEntry.objects.select_for_update().filter(year=year, month=month).first()
-    if entry is None:
-        entry = ScheduleEntry(year=year, month=month)
+    backfill = False
+    if not entry_is_filled(entry):
+        backfill = is_past_month(year, month)
+        if backfill and not note.strip():
+            raise ValidationError(
+                _(
+                    "%(month)s has passed. To fill it in, say in the note where this comes "
+                    "from (for example the year's rotation plan)."
+                )
+                % {"month": _month_label(year, month)},
+                code="backfill_reason",
+            )
+        entry = entry or ScheduleEntry(year=year, month=month)
     else:
         _refuse_if_locked(year, month)
     if expected is not NOT_GIVEN and entry.group_id != expected:
@@ -187,17 +225,19 @@ def schedule_set_month(
         )
     entry.group = None if no_activity else group
     entry.no_activity = no_activity
-    entry.note = note
-    _save_entry(entry, by, "set")
+    entry.note = note.strip() if backfill else note
+    _save_entry(entry, by, BACKFILL if backfill else "set")
     return entry
 
 
 def schedule_change_undoable(change_row):
     """Whether a historical schedule row (a change) can be undone now: a sentence why not,
     or None. Only the latest change of each month it touched can be undone, and only while
-    those months are not locked."""
+    those months are not locked; a back-fill of a past month can be taken back although the
+    month has passed (it only empties what was written by hand)."""
     rows = _change_group(change_row)
-    if any(row.history_type != "~" for row in rows):
+    backfill = change_row.history_change_reason == BACKFILL
+    if not backfill and any(row.history_type != "~" for row in rows):
         return _("Only a change can be undone, not the month's creation.")
     for row in rows:
         latest = (
@@ -207,6 +247,8 @@ def schedule_change_undoable(change_row):
             return _("A later change was made to %(month)s; undo that one first.") % {
                 "month": _month_label(row.year, row.month)
             }
+        if backfill:
+            continue
         reason = month_locked_reason(row.year, row.month)
         if reason:
             return reason
@@ -216,7 +258,7 @@ def schedule_change_undoable(change_row):
 def _change_group(change_row):
     """The historical rows of one change: both months of a swap, or the one row."""
     reason = change_row.history_change_reason or ""
-    if ":" in reason:  # "swap:…" or the undo of one, "undo:…"
+    if reason.startswith(("swap:", "undo:")):  # both months of a swap, or its undo
         return list(ScheduleEntry.history.filter(history_change_reason=reason))
     return [change_row]
 
@@ -241,9 +283,13 @@ def schedule_change_undo(*, history_id, by):
     for row in rows:
         before = row.prev_record
         entry = ScheduleEntry.objects.get(pk=row.id)
-        entry.group_id = before.group_id
-        entry.no_activity = before.no_activity
-        entry.note = before.note
+        if change_row.history_change_reason == BACKFILL:
+            # Back to "not scheduled": the row stays, with the back-fill in its history.
+            entry.group_id, entry.no_activity, entry.note = None, False, ""
+        else:
+            entry.group_id = before.group_id
+            entry.no_activity = before.no_activity
+            entry.note = before.note
         _save_entry(entry, by, reason if len(rows) > 1 else "undo")
         restored.append(entry)
     return restored

@@ -42,10 +42,13 @@ from activities.schedule.forms import (
 from activities.schedule.months import group_months, year_schedule
 from activities.schedule.reminders import chat_webhook_test
 from activities.schedule.services import (
+    BACKFILL,
     calendar_feed_create,
     calendar_feed_revoke,
     chat_webhook_create,
     chat_webhook_update,
+    entry_is_filled,
+    is_past_month,
     locked_months,
     month_locked_reason,
     schedule_change_undo,
@@ -101,8 +104,9 @@ class ScheduleYearView(TemplateView):
         if self.request.user.is_office_staff:
             locked = locked_months(year)
             for row in rows:
-                row.locked_reason = locked.get(row.month) if row.entry else None
-            locked = {m: reason for m, reason in locked.items() if rows[m - 1].entry}
+                filled = entry_is_filled(row.entry)
+                row.locked_reason = locked.get(row.month) if filled else None
+            locked = {m: r for m, r in locked.items() if entry_is_filled(rows[m - 1].entry)}
             context.update(
                 generate_form=ScheduleGenerateForm(), swap_form=ScheduleSwapForm(locked=locked)
             )
@@ -224,9 +228,15 @@ class ScheduleMonthEditView(StaffRequiredMixin, FormView):
             .select_related("group")
             .first()
         )
-        # A month missing from the schedule can still be filled in (services).
-        self.locked_reason = self.entry and month_locked_reason(self.year, self.month)
+        # A month missing from the schedule can still be filled in; a past one only as a
+        # back-fill whose note says where it comes from (services.schedule_set_month).
+        filled = entry_is_filled(self.entry)
+        self.locked_reason = filled and month_locked_reason(self.year, self.month)
+        self.backfill = not filled and is_past_month(self.year, self.month)
         return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "backfill": self.backfill}
 
     def post(self, request, *args, **kwargs):
         if self.locked_reason:
@@ -245,17 +255,19 @@ class ScheduleMonthEditView(StaffRequiredMixin, FormView):
 
     def get_context_data(self, **kwargs):
         changes = changes_of(self.entry.history.all()) if self.entry else []
-        if changes and changes[0].history_id and changes[0].action == "~":
+        if changes and changes[0].history_id:
             # Only the latest change can be undone; the page says why when it cannot.
             latest = ScheduleEntry.history.get(history_id=changes[0].history_id)
-            changes[0].undo_refusal = schedule_change_undoable(latest)
-            changes[0].can_undo = changes[0].undo_refusal is None
+            if latest.history_type == "~" or latest.history_change_reason == BACKFILL:
+                changes[0].undo_refusal = schedule_change_undoable(latest)
+                changes[0].can_undo = changes[0].undo_refusal is None
         return super().get_context_data(
             year=self.year,
             month=self.month,
             entry=self.entry,
             changes=changes,
             locked_reason=self.locked_reason,
+            backfill=self.backfill,
             **kwargs,
         )
 

@@ -57,7 +57,7 @@ def test_conveners_are_reminded_once_before_their_month(group1, conveners, staff
 
 
 def test_staff_hear_of_a_month_that_passed_with_nothing_held(group1, staff_with_email):
-    schedule_set_month(year=2026, month=10, group=group1, by=None)
+    schedule_set_month(year=2026, month=10, group=group1, by=None, note="据年度安排补录")
     report = reminders_send(today=datetime.date(2026, 11, 3))
     assert [(k, key) for k, key, _ in report.sent] == [("month_overdue", "2026-10")]
     assert reminders_send(today=datetime.date(2026, 11, 4)).sent == []
@@ -66,7 +66,7 @@ def test_staff_hear_of_a_month_that_passed_with_nothing_held(group1, staff_with_
 def test_a_notice_nobody_can_receive_is_said_and_kept_for_later(group1):
     """No staff login has an e-mail address: the command says so, and the notice goes out on
     the first run after one has."""
-    schedule_set_month(year=2026, month=10, group=group1, by=None)
+    schedule_set_month(year=2026, month=10, group=group1, by=None, note="据年度安排补录")
     out, err = StringIO(), StringIO()
     call_command("send_reminders", "--today", "2026-11-03", stdout=out, stderr=err)
     assert "未发送" in err.getvalue() and "电子邮箱" in err.getvalue()
@@ -77,7 +77,7 @@ def test_a_notice_nobody_can_receive_is_said_and_kept_for_later(group1):
 
 
 def test_no_overdue_reminder_when_the_month_was_held(group1, staff_with_email):
-    schedule_set_month(year=2026, month=10, group=group1, by=None)
+    schedule_set_month(year=2026, month=10, group=group1, by=None, note="据年度安排补录")
     ActivityFactory(group=group1, date=datetime.date(2026, 10, 17))
     assert reminders_send(today=datetime.date(2026, 11, 3)).sent == []
 
