@@ -47,7 +47,11 @@ run() {  # name path [cookie]
   python - "$OUT/$1.json" "$1" <<'PY'
 import json, sys
 report = json.load(open(sys.argv[1]))
-scores = {k: round(v["score"] * 100) for k, v in report["categories"].items()}
+# A category Lighthouse could not score (e.g. NO_NAVSTART on a loaded machine) shows "—".
+scores = {
+    k: "—" if v["score"] is None else round(v["score"] * 100)
+    for k, v in report["categories"].items()
+}
 failed = [a for a, r in report["audits"].items() if r.get("score") == 0 and r.get("scoreDisplayMode") == "binary"]
 print(f"| {sys.argv[2]} | {scores.get('performance')} | {scores.get('accessibility')} | "
       f"{scores.get('best-practices')} | {', '.join(failed)} |")
