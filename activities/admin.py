@@ -1,5 +1,8 @@
 from django.contrib import admin
 from django.db import models
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from activities.models import (
@@ -42,18 +45,35 @@ class ActivityPartAdmin(HistoryKeepingAdmin):
             version_bump(activity)
 
 
-class MembershipInline(admin.TabularInline):
-    model = GroupMembership
-    extra = 0
-    autocomplete_fields = ["member"]
-
-
 @admin.register(RotationGroup)
 class RotationGroupAdmin(HistoryKeepingAdmin):
+    """A group's page links to its memberships instead of listing them inline: at a province's
+    size a group has a thousand members, and an inline would render (and query) every one.
+    The membership list is paginated and searchable, its form picks a member by autocomplete."""
+
     list_display = ["number", "name", "basis", "archived_at"]
     list_filter = [ArchivedFilter, "basis"]
     search_fields = ["name", "description"]
-    inlines = [MembershipInline]
+    readonly_fields = ["memberships_link"]
+
+    @admin.display(description=_("members"))
+    def memberships_link(self, obj):
+        if obj.pk is None:
+            return "—"
+        url = reverse("admin:activities_groupmembership_changelist")
+        return format_html(
+            '<a href="{}?group__id__exact={}">{}</a>',
+            url,
+            obj.pk,
+            _("%(count)s memberships") % {"count": obj.memberships.count()},
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        # Archive, never delete: a group with members or activities keeps its history (and
+        # the confirmation page would list every one of them).
+        if obj is not None and (obj.memberships.exists() or obj.activities.exists()):
+            return False
+        return super().has_delete_permission(request, obj)
 
 
 @admin.register(GroupMembership)
@@ -62,6 +82,7 @@ class GroupMembershipAdmin(HistoryKeepingAdmin):
     list_filter = ["group", "is_convener", "end_date"]
     search_fields = ["member__name", "group__name"]
     autocomplete_fields = ["member", "group"]
+    list_select_related = ["member", "group"]
 
 
 class AttendanceInline(admin.TabularInline):
@@ -132,6 +153,7 @@ class OutcomeAdmin(ActivityPartAdmin):
     list_filter = ["kind", "submitted_to", "year", "is_key"]
     search_fields = ["title", "member__name", "activity__title"]
     autocomplete_fields = ["activity", "member"]
+    list_select_related = ["activity", "member"]
 
 
 @admin.register(Publicity)

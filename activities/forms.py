@@ -3,7 +3,7 @@ from dataclasses import dataclass, field
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Q, Subquery
 from django.forms import inlineformset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -244,17 +244,43 @@ class MemberChoiceField(forms.ModelChoiceField):
 
 
 class MembershipAddForm(forms.Form):
-    """Put a member in this group; a member of another group moves, keeping their history."""
+    """Put a member in this group; a member of another group moves, keeping their history.
+
+    The member is picked among the few that match a search (`search`, by name, pinyin,
+    company or mobile), never from a list of the whole roster: at a province's size that
+    list is ten thousand options. A posted member is checked against every active member.
+    """
+
+    SHOWN = 30
 
     member = MemberChoiceField(label=_("member"), queryset=Member.objects.none())
     start_date = forms.DateField(label=_("from"), widget=DATE_INPUT, initial=timezone.localdate)
 
-    def __init__(self, *args, group, **kwargs):
+    def __init__(self, *args, group, search="", **kwargs):
         super().__init__(*args, **kwargs)
         self.group = group
-        self.fields["member"].queryset = members_with_current_group(
-            Member.objects.active()
-        ).by_role()
+        self.search = search.strip()[:50]
+        field = self.fields["member"]
+        active = members_with_current_group(Member.objects.active())
+        field.queryset = active
+        if self.is_bound:  # the member posted, shown again if the form comes back
+            posted = str(self.data.get(self.add_prefix("member"), ""))
+            shown = active.filter(pk=posted) if posted.isdigit() else active.none()
+        elif self.search:
+            found = active.filter(
+                Q(name__contains=self.search)
+                | Q(pinyin_key__startswith=self.search.lower())
+                | Q(company__contains=self.search)
+                | Q(mobile__startswith=self.search)
+            ).exclude(pk__in=GroupMembership.objects.current().filter(group=group).values("member"))
+            shown = found.order_by("stroke_key", "pk")[: self.SHOWN + 1]
+        else:
+            shown = active.none()
+        shown = list(shown)
+        self.more_found = len(shown) > self.SHOWN
+        field.widget.choices = [("", "---------")] + [
+            (member.pk, field.label_from_instance(member)) for member in shown[: self.SHOWN]
+        ]
 
     def clean_member(self):
         member = self.cleaned_data["member"]
@@ -297,15 +323,20 @@ class ConvenersForm(forms.Form):
         help_text=_("Only part-time vice-chairs and vice-presidents; 2 or 3 per group."),
     )
 
-    def __init__(self, *args, group, memberships, **kwargs):
+    def __init__(self, *args, group, memberships, current_ids=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.group = group
-        self.current_ids = {m.member_id for m in memberships}
+        self.current_ids = (
+            {m.member_id for m in memberships} if current_ids is None else set(current_ids)
+        )
         field = self.fields["conveners"]
-        # Offer the group's current members; validation still sees the whole roster so that
-        # a convener from another group gets a message that says so.
+        # Offer the group's current members who may convene (and any convener already
+        # appointed); validation still sees the whole roster so that a convener from another
+        # group, or of another role, gets a message that says so.
         field.choices = [
-            (m.member_id, f"{m.member.name}（{m.member.get_role_display()}）") for m in memberships
+            (m.member_id, f"{m.member.name}（{m.member.get_role_display()}）")
+            for m in memberships
+            if m.is_convener or m.member.role in FederationRole.convener_roles()
         ]
         field.initial = [m.member_id for m in memberships if m.is_convener]
 

@@ -4,8 +4,9 @@ record and change them, conveners record their own group's for the staff to appr
 from django.contrib import messages
 from django.contrib.auth.mixins import UserPassesTestMixin
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery, Value
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
@@ -50,6 +51,7 @@ from activities.services import (
 )
 from fuan_rotation.params import positive_int
 from members.locking import StaleEditError
+from members.models import FederationRole
 from members.permissions import StaffRequiredMixin
 
 CONVENERS_USUAL = range(2, 4)  # 2–3 per group is the norm; outside it we warn, not refuse
@@ -186,21 +188,45 @@ class GroupMembersEditView(StaffRequiredMixin, TemplateView):
         self.group = get_object_or_404(RotationGroup, number=kwargs["number"])
         return super().dispatch(request, *args, **kwargs)
 
+    MEMBERS_PER_PAGE = 50
+
     def memberships(self):
+        """The group's current members who may convene, or convene: the conveners form's
+        choices (the whole group is paged below it)."""
         return list(
             self.group.memberships.current()
+            .filter(Q(is_convener=True) | Q(member__role__in=FederationRole.convener_roles()))
             .select_related("member")
             .order_by("-is_convener", "member__stroke_key")
         )
 
+    def current_ids(self):
+        return self.group.memberships.current().values_list("member_id", flat=True)
+
     def get_context_data(self, **kwargs):
         memberships = kwargs.pop("memberships", None) or self.memberships()
-        kwargs.setdefault("add_form", MembershipAddForm(group=self.group, prefix="add"))
+        search = self.request.GET.get("q", "")
+        kwargs.setdefault(
+            "add_form", MembershipAddForm(group=self.group, search=search, prefix="add")
+        )
         kwargs.setdefault(
             "conveners_form",
-            ConvenersForm(group=self.group, memberships=memberships, prefix="conveners"),
+            ConvenersForm(
+                group=self.group,
+                memberships=memberships,
+                current_ids=self.current_ids(),
+                prefix="conveners",
+            ),
         )
-        return super().get_context_data(group=self.group, memberships=memberships, **kwargs)
+        members_page = Paginator(
+            self.group.memberships.current()
+            .select_related("member")
+            .order_by("-is_convener", "member__stroke_key", "pk"),
+            self.MEMBERS_PER_PAGE,
+        ).get_page(self.request.GET.get("page"))
+        return super().get_context_data(
+            group=self.group, members_page=members_page, search=search, **kwargs
+        )
 
     def post(self, request, *args, **kwargs):
         action = request.POST.get("action")
@@ -243,7 +269,11 @@ class GroupMembersEditView(StaffRequiredMixin, TemplateView):
     def _conveners(self):
         memberships = self.memberships()
         form = ConvenersForm(
-            self.request.POST, group=self.group, memberships=memberships, prefix="conveners"
+            self.request.POST,
+            group=self.group,
+            memberships=memberships,
+            current_ids=self.current_ids(),
+            prefix="conveners",
         )
         if not form.is_valid():
             return self.render_to_response(

@@ -23,6 +23,7 @@ memory is tracemalloc's peak in a separate run.
 
 import argparse
 import io
+import itertools
 import json
 import os
 import random
@@ -56,8 +57,12 @@ def _has_tables():
     return "activities_activity" in connection.introspection.table_names()
 
 
-def generate(scale, *, first_year=2010, years=10, seed=2019):
-    """N x the seed's committee and `years` of monthly activities, written in bulk."""
+def generate(scale, *, first_year=2010, years=10, seed=2019, per_month=1, attendees=None):
+    """N x the seed's committee and `years` of activities, written in bulk.
+
+    `per_month` activities a month, the groups taking turns; at each, `attendees` members of
+    the group (default: 70 % of it) plus five others.
+    """
     import datetime
 
     from django.db import transaction
@@ -128,13 +133,13 @@ def generate(scale, *, first_year=2010, years=10, seed=2019):
         themes = list(Theme.values)
         activities, number = [], 0
         for year in range(first_year, first_year + years):
-            for month in range(1, 13):
+            for month, k in itertools.product(range(1, 13), range(per_month)):
                 number += 1
                 activities.append(
                     Activity(
                         number=number,
-                        group=groups[(month - 1) % 12],
-                        date=datetime.date(year, month, 15),
+                        group=groups[(month - 1 + k) % 12],
+                        date=datetime.date(year, month, 15 if per_month == 1 else 1 + k % 28),
                         title=f"第{number}次轮值活动",
                         theme=themes[number % len(themes)],
                         place=f"福安市{month}号会议室",
@@ -159,7 +164,7 @@ def generate(scale, *, first_year=2010, years=10, seed=2019):
         attendance, leaders, publicity, outcomes = [], [], [], []
         for activity in activities[:number]:
             own = current[activity.group_id]
-            present = set(rng.sample(own, k=int(len(own) * 0.7)))
+            present = set(rng.sample(own, k=attendees or int(len(own) * 0.7)))
             present |= set(rng.sample(members, k=5))
             attendance += [Attendance(activity=activity, member=m) for m in present]
             leaders += [
@@ -184,7 +189,7 @@ def generate(scale, *, first_year=2010, years=10, seed=2019):
                 Publicity(activity=activity, channel=channel)
                 for channel in rng.sample(list(Publicity.Channel.values), k=3)
             ]
-            if activity.date.month == 8:
+            if activity.date.month == 8 and activity.number % per_month == 0:
                 outcomes.append(
                     Outcome(
                         activity=activity,

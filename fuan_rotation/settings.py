@@ -63,6 +63,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # HTML compressed, except a response that may echo the request (BREACH, see the class).
+    "fuan_rotation.middleware.ReflectionFreeGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "fuan_rotation.middleware.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -532,6 +532,44 @@ class TestGroupMembersEdit:
         assert not member.memberships.current().exists()
         assert member.memberships.count() == 1
 
+    def test_member_to_add_is_found_by_search_not_listed(self, staff_client, group1, group2):
+        wanted = MemberFactory(name="郑寻找", company="寻找电机有限公司")
+        MembershipFactory(member=wanted, group=group2)
+        MemberFactory(name="王不相干", company="别的公司")
+        in_group = MemberFactory(name="郑已在组")
+        MembershipFactory(member=in_group, group=group1)
+
+        page = staff_client.get(self.url(group1)).context["add_form"]["member"]
+        assert [value for value, _label in page.field.widget.choices] == [""]
+
+        response = staff_client.get(self.url(group1), {"q": "郑"})
+        choices = dict(response.context["add_form"].fields["member"].widget.choices)
+        assert set(choices) == {"", wanted.pk}
+        assert "现属第2组" in choices[wanted.pk]
+        assert "郑寻找" in response.content.decode()
+        assert "王不相干" not in response.content.decode()
+
+        by_company = staff_client.get(self.url(group1), {"q": "寻找电机"}).context["add_form"]
+        assert wanted.pk in dict(by_company.fields["member"].widget.choices)
+
+    def test_search_offers_at_most_thirty_and_says_so(self, staff_client, group1):
+        for i in range(31):
+            MemberFactory(name=f"陈{i:02d}")
+        response = staff_client.get(self.url(group1), {"q": "陈"})
+        assert len(response.context["add_form"].fields["member"].widget.choices) == 31
+        assert "超过30位" in response.content.decode()
+
+    def test_current_members_are_paged(self, staff_client, group1):
+        for _ in range(55):
+            MembershipFactory(member=MemberFactory(role=FederationRole.STANDING), group=group1)
+        first = staff_client.get(self.url(group1))
+        assert len(first.context["members_page"]) == 50
+        assert "共55" in first.content.decode().replace(" ", "")
+        second = staff_client.get(self.url(group1), {"page": 2})
+        assert len(second.context["members_page"]) == 5
+        # Convener choices are the members who may convene, not the whole group.
+        assert list(first.context["conveners_form"].fields["conveners"].choices) == []
+
     def _vice(self, group, role=FederationRole.VICE_PRESIDENT):
         member = MemberFactory(role=role)
         MembershipFactory(member=member, group=group)

@@ -171,3 +171,17 @@ def test_navigation_links_to_the_reports_for_those_who_may_read_them(
     assert link in leader_client.get(reverse("activities:home")).content.decode()
     assert link in convener_client.get(reverse("activities:home")).content.decode()
     assert link not in member_client.get(reverse("activities:home")).content.decode()
+
+
+def test_every_report_table_has_named_column_headers(leader_client, year_2018):
+    """Screen readers (and Lighthouse's table audits) need a header for every column."""
+    import re
+
+    page = leader_client.get(reverse("reports:report_year", args=[2018])).content.decode()
+    tables = re.findall(r"<table.*?</table>", page, re.S)
+    assert len(tables) >= 5
+    for table in tables:
+        head = re.search(r"<thead>(.*?)</thead>", table, re.S)
+        assert head, table[:120]
+        headers = re.findall(r"<th[^>]*>(.*?)</th>", head.group(1), re.S)
+        assert headers and all(h.strip() for h in headers), table[:120]
