@@ -561,10 +561,14 @@ def _load_activities(groups, members, by, summary):
                 by=by,
             )
             summary.activities_created += 1
+        # One history date for the activity's attendance: its history shows one change.
+        when = timezone.now()
         for key in _attendee_keys(demo, index, members):
             member = members[key][1]
             if not Attendance.objects.filter(activity=activity, member=member).exists():
-                authored_by(Attendance(activity=activity, member=member), by).save()
+                row = Attendance(activity=activity, member=member)
+                row._history_date = when
+                authored_by(row, by).save()
         for level, leaders in (
             (LeaderPresence.Level.FOUR_BODIES, demo.four_bodies),
             (LeaderPresence.Level.DEPARTMENT, demo.department),

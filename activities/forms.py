@@ -81,6 +81,13 @@ class ActivityForm(forms.ModelForm):
     submission_token = forms.RegexField(
         regex=r"^[0-9a-f]{32}$", widget=forms.HiddenInput, required=False
     )
+    # The month's plan a record started from (?month=YYYY-MM): once the record is saved as
+    # held, the plan it replaces is archived (activities.services.activity_record).
+    plan = forms.ModelChoiceField(
+        queryset=Activity.objects.filter(status=Activity.Status.PLANNED, archived_at__isnull=True),
+        widget=forms.HiddenInput,
+        required=False,
+    )
     attendees = AttendeeChoiceField(
         label=_("Attendance"),
         queryset=Member.objects.all(),
@@ -93,10 +100,13 @@ class ActivityForm(forms.ModelForm):
         fields = [
             "group",
             "date",
+            "start_time",
             "title",
             "theme",
             "status",
             "cancel_reason",
+            "off_duty_reason",
+            "off_duty_note",
             "place",
             "host_enterprise",
             "summary",
@@ -104,6 +114,7 @@ class ActivityForm(forms.ModelForm):
         ]
         widgets = {
             "date": DATE_INPUT,
+            "start_time": forms.TimeInput(format="%H:%M", attrs={"type": "time"}),
             "summary": forms.Textarea(attrs={"rows": 4}),
             "other_participants": forms.NumberInput(attrs={"min": 0, "inputmode": "numeric"}),
         }
@@ -127,10 +138,21 @@ class ActivityForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        plan = cleaned.get("plan")
+        if plan is not None and (
+            self.instance.pk is not None or plan.group != cleaned.get("group")
+        ):
+            # Only a new record of the plan's own group replaces it; otherwise it is kept.
+            cleaned["plan"] = None
         if self.instance.pk is None and not cleaned.get("submission_token"):
             # Without its one-time token a repost could not be recognised: refuse it.
             self.add_error(None, expired_form_message())
         return cleaned
+
+    @property
+    def asks_off_duty_reason(self):
+        """Show the duty-month question: it was refused without a reason, or one is given."""
+        return bool(self["off_duty_reason"].value() or self.errors.get("off_duty_reason"))
 
     def _checked_ids(self):
         if self.is_bound:

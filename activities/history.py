@@ -1,5 +1,7 @@
 """An item's change history for its page: the record itself and the rows recorded with it."""
 
+from django.utils.translation import gettext as _
+
 from activities.models import (
     Attendance,
     GroupMembership,
@@ -9,7 +11,7 @@ from activities.models import (
     RotationGroup,
 )
 from activities.roster.mobiles import mask_email, mask_mobile
-from members.history import changes_of, merged
+from members.history import Change, changes_of, merged
 from members.models import Member, PublicOffice
 
 
@@ -26,14 +28,83 @@ def _group_name(row, related):
     return str(related.get((RotationGroup, row.group_id), ""))
 
 
+def attendance_changes(activity):
+    """One change per save of the attendance, e.g. "出席 +3 −1", naming who was added and
+    who removed (姓氏笔画 order), instead of a line per attendee.
+
+    One save writes all its rows with one history date (activities.services.attendance_set),
+    so rows sharing a date and an author are one save.
+    """
+    rows = list(
+        Attendance.history.filter(activity_id=activity.pk)
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    )
+    if not rows:
+        return []
+    members = {m.pk: m for m in Member._base_manager.filter(pk__in={row.member_id for row in rows})}
+    saves = []
+    for row in rows:
+        last = saves[-1][-1] if saves else None
+        if (
+            last is not None
+            and last.history_user_id == row.history_user_id
+            and last.history_date == row.history_date
+        ):
+            saves[-1].append(row)
+        else:
+            saves.append([row])
+    changes = []
+    for save in saves:
+        added, removed = set(), set()
+        for row in save:
+            # Removed and added back within one save is no change, and the reverse too.
+            if row.history_type == "+":
+                if row.member_id in removed:
+                    removed.discard(row.member_id)
+                else:
+                    added.add(row.member_id)
+            elif row.history_type == "-":
+                if row.member_id in added:
+                    added.discard(row.member_id)
+                else:
+                    removed.add(row.member_id)
+        if not (added or removed):
+            continue
+        changes.append(
+            Change(
+                when=save[-1].history_date,
+                who=save[-1].history_user,
+                action="~",
+                subject=_attendance_summary(len(added), len(removed)),
+                details=_named(_("Added"), added, members) + _named(_("Removed"), removed, members),
+                history_id=save[-1].history_id,
+            )
+        )
+    return changes
+
+
+def _attendance_summary(added, removed):
+    parts = [f"+{added}"] if added else []
+    if removed:
+        parts.append(f"−{removed}")
+    return _("Attendance %(counts)s") % {"counts": " ".join(parts)}
+
+
+def _named(label, member_ids, members):
+    if not member_ids:
+        return []
+    ordered = sorted(
+        (members[pk] for pk in member_ids if pk in members),
+        key=lambda m: (m.stroke_key, m.pk),
+    )
+    return [f"{label}：{'、'.join(m.name for m in ordered)}"]
+
+
 def activity_changes(activity):
     return merged(
         changes_of(activity.history.all()),
-        changes_of(
-            Attendance.history.filter(activity_id=activity.pk),
-            parent="activity",
-            subject=_labelled(Attendance, _member_name),
-        ),
+        attendance_changes(activity),
         changes_of(
             LeaderPresence.history.filter(activity_id=activity.pk),
             parent="activity",

@@ -1,3 +1,5 @@
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
@@ -5,6 +7,7 @@ from django.db import models
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -200,6 +203,13 @@ class Activity(VersionedSave, models.Model):
         PENDING = "pending", _("Awaiting approval")
         RETURNED = "returned", _("Returned for changes")
 
+    class OffDutyReason(models.TextChoices):
+        """Why a group's activity is held outside the group's own duty month."""
+
+        EARLY = "early", _("Held early")
+        MAKEUP = "makeup", _("Held late (make-up)")
+        SWAP = "swap", _("Swapped with another group")
+
     number = models.PositiveIntegerField(
         _("number"),
         unique=True,
@@ -225,6 +235,14 @@ class Activity(VersionedSave, models.Model):
         _("status"), max_length=10, choices=Status.choices, default=Status.PLANNED
     )
     cancel_reason = models.CharField(_("reason for cancelling"), max_length=200, blank=True)
+    off_duty_reason = models.CharField(
+        _("outside the duty month"),
+        max_length=10,
+        choices=OffDutyReason.choices,
+        blank=True,
+        help_text=_("Required when the month is another group's duty month."),
+    )
+    off_duty_note = models.CharField(_("note on the month"), max_length=200, blank=True)
     other_participants = models.PositiveIntegerField(
         _("other participants"),
         default=0,
@@ -336,14 +354,44 @@ class Activity(VersionedSave, models.Model):
             )
         return super().delete(*args, **kwargs)
 
+    def month_entry(self):
+        """The schedule entry of this activity's month, or None (no schedule for it)."""
+        if not (self.date and self.group_id):
+            return None
+        return (
+            ScheduleEntry.objects.filter(year=self.date.year, month=self.date.month)
+            .select_related("group")
+            .first()
+        )
+
     def clean(self):
         errors = {}
         if self.status == self.Status.HELD and self.date and self.date > timezone.localdate():
             errors["date"] = _("A held activity cannot be dated in the future.")
         if self.status == self.Status.CANCELLED and not self.cancel_reason.strip():
             errors["cancel_reason"] = _("Say why the activity was cancelled.")
+        entry = self.month_entry()
+        if entry is not None and entry.group_id == self.group_id and not entry.no_activity:
+            # In its own duty month a reason means nothing.
+            self.off_duty_reason, self.off_duty_note = "", ""
+        elif entry is not None and self.status == self.Status.HELD and not self.off_duty_reason:
+            errors["off_duty_reason"] = duty_month_message(self, entry)
         if errors:
             raise ValidationError(errors)
+
+
+def duty_month_message(activity, entry):
+    """The refusal of a record outside its group's duty month, naming the month's group."""
+    month = date_format(datetime.date(entry.year, entry.month, 1), "YEAR_MONTH_FORMAT")
+    if entry.group_id and not entry.no_activity:
+        return _(
+            "%(month)s is %(duty)s's duty month, not %(group)s's: say why the activity is "
+            "held in this month (early, make-up or a swap)."
+        ) % {"month": month, "duty": entry.group, "group": activity.group}
+    return _(
+        "%(month)s has no rotation activity in the schedule: say why %(group)s holds one in "
+        "this month (early, make-up or a swap)."
+    ) % {"month": month, "group": activity.group}
 
 
 class Attendance(models.Model):

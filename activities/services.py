@@ -11,6 +11,7 @@ from activities.models import (
     Activity,
     ActivityCounter,
     Attendance,
+    CheckInSession,
     GroupMembership,
     RotationGroup,
 )
@@ -68,14 +69,22 @@ def activity_save(*, activity, by):
 
 @transaction.atomic
 def attendance_set(*, activity, members, by):
-    """Make the attendance list exactly `members`, touching only the rows that change."""
+    """Make the attendance list exactly `members`, touching only the rows that change.
+
+    Every row this call writes carries one history date, so the history shows the save as
+    one change ("出席 +3 −1", activities.history.attendance_changes), not a line per person.
+    """
     wanted = {m.pk for m in members}
     current = dict(activity.attendances.values_list("member_id", "pk"))
+    when = timezone.now()
     for member_id in set(current) - wanted:
         row = Attendance.objects.get(pk=current[member_id])
+        row._history_date = when
         authored_by(row, by).delete()
     for member_id in wanted - set(current):
-        authored_by(Attendance(activity=activity, member_id=member_id), by).save()
+        row = Attendance(activity=activity, member_id=member_id)
+        row._history_date = when
+        authored_by(row, by).save()
     return activity
 
 
@@ -236,6 +245,7 @@ def activity_record(
     by,
     expected_version=NOT_CHECKED,
     for_review=False,
+    replaces_plan=None,
 ):
     """Save an activity with everything recorded about it, all of it or none of it.
 
@@ -245,6 +255,8 @@ def activity_record(
     `expected_version` (the version the form was opened at) a save over someone else's is
     refused (StaleEditError; None: MissingVersionError). With `for_review` (a convener's
     record) the activity waits for the staff's approval before it counts or gets a number.
+    `replaces_plan`: the month's plan a new held record was started from; it is archived so
+    the month shows one activity, unless it has a check-in (then it is the event's record).
     """
     version_claim(activity, expected_version)
     if for_review:
@@ -254,7 +266,26 @@ def activity_record(
     attendance_set(activity=activity, members=attendees, by=by)
     _rows_set(activity=activity, related=activity.leaders.all(), rows=leaders, by=by)
     _rows_set(activity=activity, related=activity.outcomes.all(), rows=outcomes, by=by)
+    for row in publicity:
+        # A report left undated is taken as of the activity's day (the office's usual case).
+        if row.date is None:
+            row.date = activity.date
     _rows_set(activity=activity, related=activity.publicity.all(), rows=publicity, by=by)
+    if replaces_plan is not None and activity.status == Activity.Status.HELD:
+        plan = (
+            Activity.objects.select_for_update()
+            .filter(
+                pk=replaces_plan.pk,
+                group_id=activity.group_id,
+                status=Activity.Status.PLANNED,
+                archived_at__isnull=True,
+            )
+            .exclude(pk=activity.pk)
+            .exclude(pk__in=CheckInSession.objects.values("activity_id"))
+            .first()
+        )
+        if plan is not None:
+            activity_archive(activity=plan, by=by)
     return activity
 
 

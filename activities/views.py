@@ -35,10 +35,12 @@ from activities.models import (
     Attendance,
     GroupMembership,
     LeaderPresence,
+    Outcome,
     RotationGroup,
+    ScheduleEntry,
 )
 from activities.roster.mobiles import MobileVisibility
-from activities.schedule.months import on_duty_rows
+from activities.schedule.months import months_to_record, on_duty_rows, year_schedule
 from activities.services import (
     activity_approve,
     activity_record,
@@ -49,7 +51,7 @@ from activities.services import (
     membership_assign,
     membership_end,
 )
-from fuan_rotation.params import positive_int
+from fuan_rotation.params import month_param, positive_int
 from members.locking import StaleEditError
 from members.models import FederationRole
 from members.permissions import StaffRequiredMixin
@@ -80,9 +82,20 @@ class HomeView(TemplateView):
         pending = None
         if user.is_office_staff:
             pending = Activity.objects.filter(review_status=Activity.Review.PENDING).count()
+        this_year = year_schedule(today.year, today=today)
+        to_record = None
+        if user.is_office_staff:
+            to_record = months_to_record(today, this_year=this_year)
+        else:
+            convened = list(convened_groups(user))
+            if convened:
+                to_record = months_to_record(today, groups=convened, this_year=this_year)
         return super().get_context_data(
             year=today.year,
-            on_duty=on_duty_rows(today),
+            today=today,
+            on_duty=on_duty_rows(today, this_year),
+            this_month=next((m for m in to_record or () if m.is_current), None),
+            overdue=[m for m in to_record or () if not m.is_current],
             pending_count=pending,
             recent_activities=recent,
             held_this_year=held_this_year.count(),
@@ -483,6 +496,7 @@ class ActivityFormView(ActivityEditorRequiredMixin, TemplateView):
                     by=request.user,
                     expected_version=form.cleaned_data.get("version"),
                     for_review=needs_approval,
+                    replaces_plan=form.cleaned_data.get("plan"),
                 )
         except StaleEditError as stale:
             form.instance.pk, form.instance.number, form.instance.review_status = saved_state
@@ -515,6 +529,9 @@ class ActivityFormView(ActivityEditorRequiredMixin, TemplateView):
 
 class ActivityCreateView(ActivityFormView):
     def get_initial(self):
+        from_month = self.initial_from_month()
+        if from_month:
+            return from_month
         # "Record an activity" from a group's page comes with ?group=<number>.
         number = positive_int(self.request.GET.get("group", ""))
         groups = self.editable_groups()
@@ -524,6 +541,55 @@ class ActivityCreateView(ActivityFormView):
         if group is None and self.editable_groups() is not None:
             group = groups.order_by("number").first()
         return {"group": group.pk} if group else {}
+
+    def initial_from_month(self):
+        """ "Record this month's activity" comes with ?month=YYYY-MM: the month's on-duty group,
+        its plan (date, title, theme, place) and the status held, as initial values only.
+
+        A malformed month, one without an on-duty group, or (for a convener) another group's
+        month is ignored: the form opens as it would without it.
+        """
+        month = month_param(self.request.GET.get("month", ""))
+        if month is None:
+            return {}
+        entry = (
+            ScheduleEntry.objects.filter(
+                year=month.year, month=month.month, no_activity=False, group__isnull=False
+            )
+            .select_related("group")
+            .first()
+        )
+        groups = self.editable_groups()
+        if entry is None or entry.group.is_archived:
+            return {}
+        if groups is not None and not groups.filter(pk=entry.group_id).exists():
+            return {}
+        initial = {"group": entry.group_id, "status": Activity.Status.HELD}
+        plan = (
+            Activity.objects.filter(
+                group=entry.group_id,
+                status=Activity.Status.PLANNED,
+                archived_at__isnull=True,
+                date__year=month.year,
+                date__month=month.month,
+            )
+            .order_by("date", "pk")
+            .first()
+        )
+        today = timezone.localdate()
+        if plan is not None:
+            initial.update(
+                plan=plan.pk,
+                date=plan.date,
+                title=plan.title,
+                theme=plan.theme,
+                place=plan.place,
+                host_enterprise=plan.host_enterprise,
+                start_time=plan.start_time,
+            )
+        elif (month.year, month.month) == (today.year, today.month):
+            initial["date"] = today
+        return initial
 
 
 class ActivityUpdateView(ActivityFormView):
@@ -552,9 +618,17 @@ class ReviewListView(StaffRequiredMixin, ListView):
     context_object_name = "activities"
 
     def get_queryset(self):
+        # Each record's content is shown, so staff can approve without opening it:
+        # a fixed number of queries whatever the number of records.
         return (
             Activity.objects.filter(review_status=Activity.Review.PENDING)
             .select_related("group", "created_by")
+            .with_person_times()
+            .prefetch_related(
+                Prefetch("leaders", queryset=LeaderPresence.objects.order_by("level", "pk")),
+                Prefetch("outcomes", queryset=Outcome.objects.select_related("member")),
+                "publicity",
+            )
             .order_by("submitted_at", "pk")
         )
 

@@ -26,6 +26,7 @@ class Change:
     subject: str
     fields: list = field(default_factory=list)  # (label, old, new)
     history_id: int | None = None  # the historical row, for pages that act on a change
+    details: list = field(default_factory=list)  # plain lines, e.g. who was added
 
     @property
     def action_label(self):

@@ -144,14 +144,18 @@ def world(group1, group2, staff_user, leader_user, convener_user, other_convener
     member = MemberFactory(name="林测试")
     MembershipFactory(member=member, group=group1)
     today = timezone.localdate()
-    activity = ActivityFactory(group=group1, title="法治教育讲座")
+    # Held last week: in February that is group 2's month below, so each says why (a reason
+    # is dropped in group 1's own month); the matrix tests permissions, not the duty month.
+    activity = ActivityFactory(group=group1, title="法治教育讲座", off_duty_reason="swap")
     plan = ActivityFactory(
         group=group1,
         status=Activity.Status.PLANNED,
         date=today + datetime.timedelta(days=5),
         title="计划中的活动",
     )
-    pending = ActivityFactory(group=group1, review_status=Activity.Review.PENDING, title="待审")
+    pending = ActivityFactory(
+        group=group1, review_status=Activity.Review.PENDING, title="待审", off_duty_reason="swap"
+    )
     schedule_set_month(year=YEAR, month=1, group=group1, by=None)
     schedule_set_month(year=YEAR, month=2, group=group2, by=None)
     feed = calendar_feed_create(by=staff_user)
@@ -212,7 +216,7 @@ def _url(name, args, world):
 
 def _post_data(kind, world):
     if kind == "activity":
-        return activity_data(world["group1"], title="越权修改")
+        return activity_data(world["group1"], title="越权修改", off_duty_reason="swap")
     if kind == "attachment_upload":
         return {"files": [attachment_samples.upload("c.png", attachment_samples.png((40, 20)))]}
     if kind == "plan":

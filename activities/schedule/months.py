@@ -5,8 +5,9 @@ import calendar
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from activities.models import Activity, GroupMembership, RotationGroup, ScheduleEntry
@@ -106,8 +107,43 @@ def _convener_prefetch():
     )
 
 
+def _month_index(year, month):
+    return year * 12 + month - 1
+
+
+# How far from its own duty month a record held early, late or by swap may be filed there.
+OFF_DUTY_REACH = 12
+
+
+def _filed_month(activity, duty_months):
+    """The (year, month) of its group's duty month that an off-duty record stands for.
+
+    Held early: the group's next duty month; make-up: the last one; a swap: the nearest.
+    Each falls back to the nearest duty month within a year, else None (filed where held).
+    """
+    held_at = _month_index(activity.date.year, activity.date.month)
+    months = [m for m in duty_months if abs(m - held_at) <= OFF_DUTY_REACH]
+    if not months:
+        return None
+    reason = activity.off_duty_reason
+    after = [m for m in months if m >= held_at]
+    before = [m for m in months if m <= held_at]
+    if reason == Activity.OffDutyReason.EARLY and after:
+        chosen = min(after)
+    elif reason == Activity.OffDutyReason.MAKEUP and before:
+        chosen = max(before)
+    else:
+        chosen = min(months, key=lambda m: (abs(m - held_at), -m))
+    return divmod(chosen, 12)[0], chosen % 12 + 1
+
+
 def year_schedule(year, *, today=None, groups=None):
-    """Twelve MonthRows for a year. `groups` limits the rows' activities to some groups."""
+    """Twelve MonthRows for a year. `groups` limits the rows' activities to some groups.
+
+    A record held outside its group's duty month with a reason (early, make-up, swap) is
+    filed under its group's duty month, where it counts for that group; the month it was
+    held in is another group's and does not count it.
+    """
     today = today or timezone.localdate()
     entries = {
         e.month: e
@@ -118,8 +154,20 @@ def year_schedule(year, *, today=None, groups=None):
             )
         )
     }
+    duty_months = {}
+    for entry_year, entry_month, group_id in ScheduleEntry.objects.filter(
+        year__gte=year - 1,
+        year__lte=year + 1,
+        group__isnull=False,
+        no_activity=False,
+    ).values_list("year", "month", "group_id"):
+        duty_months.setdefault(group_id, []).append(_month_index(entry_year, entry_month))
     activities = (
-        Activity.objects.filter(date__year=year, archived_at__isnull=True)
+        Activity.objects.filter(archived_at__isnull=True)
+        .filter(
+            Q(date__year=year)
+            | Q(date__year__gte=year - 1, date__year__lte=year + 1, off_duty_reason__gt="")
+        )
         .exclude(status=Activity.Status.CANCELLED)
         .select_related("group")
         .order_by("date", "number")
@@ -128,7 +176,13 @@ def year_schedule(year, *, today=None, groups=None):
         activities = activities.filter(group__in=groups)
     by_month = {}
     for activity in activities:
-        by_month.setdefault(activity.date.month, []).append(activity)
+        slot = (activity.date.year, activity.date.month)
+        activity.filed_away = False
+        if activity.off_duty_reason:
+            slot = _filed_month(activity, duty_months.get(activity.group_id, ())) or slot
+            activity.filed_away = slot != (activity.date.year, activity.date.month)
+        if slot[0] == year:
+            by_month.setdefault(slot[1], []).append(activity)
 
     rows = []
     for month in range(1, 13):
@@ -182,13 +236,82 @@ def group_months(group, year):
     )
 
 
-def on_duty_rows(today):
+def on_duty_rows(today, this_year=None):
     """This month's and next month's rows of the schedule, for the home page."""
     following = next_month(today)
-    this_year = year_schedule(today.year, today=today)
+    this_year = this_year or year_schedule(today.year, today=today)
     rows = [this_year[today.month - 1]]
     if following.year == today.year:
         rows.append(this_year[following.month - 1])
     else:
         rows.append(year_schedule(following.year, today=today)[0])
     return rows
+
+
+# The last days of a month in which an unrecorded activity is called out on the home page.
+MONTH_ENDING_DAYS = 7
+
+
+@dataclass
+class MonthToRecord:
+    """A month whose activity is still to be recorded, with what the home page says of it."""
+
+    row: MonthRow
+    is_current: bool
+    notices: list = field(default_factory=list)
+
+    @property
+    def param(self):
+        """The ``?month=YYYY-MM`` of the record form that starts from this month."""
+        return f"{self.row.year:04d}-{self.row.month:02d}"
+
+    @property
+    def recorded(self):
+        return bool(self.row.held or self.row.pending)
+
+
+def _long_date(day):
+    return date_format(day, "DATE_FORMAT")
+
+
+def months_to_record(today, *, groups=None, this_year=None, reach=12):
+    """This month (when a group is on duty) and the overdue months of the last `reach`
+    months, oldest first, each with plain notices: the plan date has passed, the month is
+    ending, or the month is over without a record. `groups` limits them (a convener's own).
+    """
+    this_year = this_year or year_schedule(today.year, today=today)
+    rows = list(this_year[: today.month])
+    if today.month <= reach:
+        rows = year_schedule(today.year - 1, today=today)[today.month - 1 :] + rows
+    group_ids = None if groups is None else {g.pk for g in groups}
+    result = []
+    for row in rows:
+        if row.group is None or (group_ids is not None and row.group.pk not in group_ids):
+            continue
+        is_current = (row.year, row.month) == (today.year, today.month)
+        if not is_current and row.status != MonthStatus.OVERDUE:
+            continue
+        item = MonthToRecord(row=row, is_current=is_current)
+        if not is_current:
+            item.notices.append(
+                _("%(month)s is over and %(group)s's activity is not recorded.")
+                % {"month": date_format(row.first_day, "YEAR_MONTH_FORMAT"), "group": row.group}
+            )
+        elif not item.recorded:
+            plan = row.plan
+            if plan and plan.date < today:
+                item.notices.append(
+                    _("The planned date, %(date)s, has passed and the activity is not recorded.")
+                    % {"date": _long_date(plan.date)}
+                )
+            days_left = (row.last_day - today).days + 1
+            if days_left <= MONTH_ENDING_DAYS:
+                if days_left == 1:
+                    notice = _("The month ends today and its activity is not recorded.")
+                else:
+                    notice = _(
+                        "%(days)s days left in the month and its activity is not recorded."
+                    ) % {"days": days_left}
+                item.notices.append(notice)
+        result.append(item)
+    return result

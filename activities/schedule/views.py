@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
+from django.utils.formats import date_format
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views import View
@@ -415,6 +416,21 @@ class ConvenerPlanMixin:
         return groups
 
 
+def same_month_plans(activity):
+    """The group's other plans dated in the activity's month (not archived)."""
+    return list(
+        Activity.objects.filter(
+            group_id=activity.group_id,
+            status=Activity.Status.PLANNED,
+            archived_at__isnull=True,
+            date__year=activity.date.year,
+            date__month=activity.date.month,
+        )
+        .exclude(pk=activity.pk)
+        .order_by("date", "pk")
+    )
+
+
 class ActivityPlanView(ConvenerPlanMixin, FormView):
     template_name = "schedule/plan_form.html"
     form_class = ActivityPlanForm
@@ -448,7 +464,12 @@ class ActivityPlanView(ConvenerPlanMixin, FormView):
         return kwargs
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(group=self.group, activity=self.activity, **kwargs)
+        return super().get_context_data(
+            group=self.group,
+            activity=self.activity,
+            other_plans=same_month_plans(self.activity) if self.activity else [],
+            **kwargs,
+        )
 
     def earlier_plan(self, token):
         """The plan an earlier post of this same new-plan form made, if any."""
@@ -488,6 +509,20 @@ class ActivityPlanView(ConvenerPlanMixin, FormView):
             form.add_error(None, exc)
             return self.form_invalid(form)
         messages.success(self.request, _("The plan was saved."))
+        for other in same_month_plans(activity):
+            messages.warning(
+                self.request,
+                _(
+                    "%(group)s already has a plan in %(month)s: “%(title)s” on %(date)s. "
+                    "A group holds one activity a month; archive the plan that is not needed."
+                )
+                % {
+                    "group": activity.group,
+                    "month": date_format(activity.date, "YEAR_MONTH_FORMAT"),
+                    "title": other.title,
+                    "date": date_format(other.date, "DATE_FORMAT"),
+                },
+            )
         return redirect("activities:activity_detail", pk=activity.pk)
 
 

@@ -38,3 +38,25 @@ def activity_data(group, *, attendees=(), leaders=(), outcomes=(), publicity=(),
     data.update(formset_data("outcomes", list(outcomes)))
     data.update(formset_data("publicity", list(publicity)))
     return data
+
+
+class Today:
+    """Sets the day ``timezone.localdate()`` answers when asked for today, as freezegun would
+    (``timezone.localdate(value)`` still converts ``value``). Use ``set(day)``."""
+
+    def __init__(self, monkeypatch, day):
+        from django.utils import timezone
+
+        self.day = day
+        original = timezone.localdate
+
+        def localdate(value=None, timezone=None):
+            if value is None:
+                return self.day
+            return original(value, timezone)
+
+        monkeypatch.setattr("django.utils.timezone.localdate", localdate)
+
+    def set(self, day):
+        self.day = day
+        return day

@@ -29,7 +29,11 @@ def test_activity_page_shows_changes_to_the_activity_and_its_rows(
     assert "会员部小王" in page
     assert page.count("林子涵") >= 2  # added, then removed
     changes = staff_client.get(url).context["changes"]
-    assert [c.action for c in changes][:2] == ["-", "+"]
+    attendance = [c for c in changes if c.subject.startswith("出席")]
+    assert [(c.subject, c.details) for c in attendance] == [
+        ("出席 −1", ["移除：林子涵"]),
+        ("出席 +1", ["新增：林子涵"]),
+    ]
     assert "修改记录" not in member_client.get(url).content.decode()
 
 
@@ -56,3 +60,29 @@ def test_group_page_shows_membership_changes(staff_client, staff_user, group1):
     changes = staff_client.get(reverse("activities:group_detail", args=[1])).context["changes"]
     assert {c.subject for c in changes} == {"轮值组", "轮值组成员关系：黄思远"}
     assert any(label == "截止日期" for c in changes for label, _old, _new in c.fields)
+
+
+def test_one_save_is_one_attendance_entry_with_names_in_stroke_order(
+    staff_client, staff_user, group1
+):
+    """A save that ticks 21 people writes one history entry, not 21 lines (issue 14)."""
+    activity = ActivityFactory(group=group1, title="座谈会")
+    people = [MemberFactory(name=name) for name in ("王五", "丁一", "李四", "张三")]
+    many = [MemberFactory() for _ in range(17)]
+    activity_record(activity=activity, attendees=people + many, by=staff_user)
+    activity_record(
+        activity=activity, attendees=[*people[1:], MemberFactory(name="卫东")], by=staff_user
+    )
+    url = reverse("activities:activity_detail", args=[activity.pk])
+    changes = staff_client.get(url).context["changes"]
+    attendance = [c for c in changes if c.subject.startswith("出席")]
+    assert [c.subject for c in attendance] == ["出席 +1 −18", "出席 +21"]
+    latest = attendance[0]
+    assert latest.details[0] == "新增：卫东"
+    assert latest.details[1].startswith("移除：王五")
+    first = attendance[1].details[0]
+    # 姓氏笔画: 丁 (2) 王 (4) 李 (7) 张 (7)
+    assert first.startswith("新增：丁一、王五、")
+    page = staff_client.get(url).content.decode()
+    assert page.count("出席 +21") == 1
+    assert "参加记录：" not in page  # the old line per attendee

@@ -104,7 +104,8 @@ def test_month_statuses(twelve_groups):
     today = datetime.date(2026, 3, 15)
     ActivityFactory(group=g1, date=datetime.date(2026, 1, 10))  # January: held
     ActivityFactory(group=g3, date=datetime.date(2026, 3, 20), status=Activity.Status.PLANNED)
-    ActivityFactory(group=g5, date=datetime.date(2026, 1, 20))  # another group's, in January
+    # Another group's, in January: held early for its own month, and filed there.
+    ActivityFactory(group=g5, date=datetime.date(2026, 1, 20), off_duty_reason="early")
     rows = year_schedule(2026, today=today)
     statuses = [row.status for row in rows]
     assert statuses[0] == MonthStatus.HELD
@@ -112,20 +113,25 @@ def test_month_statuses(twelve_groups):
     assert statuses[2] == MonthStatus.PLANNED  # March has a plan
     assert statuses[3] == MonthStatus.UPCOMING
     assert statuses[4] == MonthStatus.NO_ACTIVITY
-    assert [a.group for a in rows[0].others] == [g5]
+    assert rows[0].others == []
+    g5_row = next(row for row in rows if row.group == g5)
+    assert [a.group for a in g5_row.held] == [g5] and g5_row.status == MonthStatus.HELD
     assert rows[2].plan.group == g3
 
 
 def test_year_schedule_queries_do_not_grow(twelve_groups, django_assert_num_queries):
     schedule_generate(year=2026, by=None)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         year_schedule(2026)
     for group in twelve_groups:
-        ActivityFactory.create_batch(3, group=group, date=datetime.date(2026, 1, 5))
+        reason = "" if group.number == 1 else "swap"
+        ActivityFactory.create_batch(
+            3, group=group, date=datetime.date(2026, 1, 5), off_duty_reason=reason
+        )
         MembershipFactory.create_batch(
             2, group=group, is_convener=True, member__role=FederationRole.VICE_PRESIDENT
         )
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         rows = year_schedule(2026)
     assert len(rows[0].held) == 3
     assert len(rows[0].conveners) == 2
