@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('activities', '0008_other_participants_bound'),
+        ('activities', '0009_group_chat_robots'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('activities', '0008_other_participants_bound'),
+        ('activities', '0010_activity_attachments'),
     ]
 
     operations = [
