@@ -48,6 +48,8 @@ MATRIX = {
     "activities:activity_detail": (("activity",), ALL, None),
     "activities:activity_create": ((), EDITORS, "activity"),
     "activities:activity_edit": (("activity",), OWN_GROUP, "activity"),
+    # Names, companies and groups for the attendance checklist: those who record activities.
+    "activities:attendee_search": ((), EDITORS, None),
     "members:member_list": ((), ALL, None),
     "members:member_detail": (("member",), ALL, None),
     "members:member_create": ((), STAFF, {"name": "新成员", "role": "standing"}),
