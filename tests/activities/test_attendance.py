@@ -202,9 +202,7 @@ def test_the_answer_still_a_plan_saves_a_plan(staff_client, sheet):
     assert Activity.objects.get().status == Activity.Status.PLANNED
 
 
-def test_a_held_record_without_attendees_asks_and_the_wrong_answer_does_not_do(
-    staff_client, sheet
-):
+def test_a_held_record_without_attendees_asks_and_the_wrong_answer_does_not_do(staff_client, sheet):
     for answer in ["", "keep_planned", "held"]:
         data = activity_data(sheet["group2"], status="held", status_decision=answer)
         response = staff_client.post(CREATE, data)
