@@ -123,7 +123,7 @@ def attendance_board(*, host, day, checked_ids, search_text=""):
             )
         )
     groups = {}
-    if host:
+    if host and any(m.checked for m in host_members):
         groups[host.number] = TickedGroup(
             number=host.number,
             label=str(host),

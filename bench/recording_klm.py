@@ -75,6 +75,13 @@ class Figures:
     leaders_top_filled: int = 0
     started_from: str = ""
     notes: list = field(default_factory=list)
+    steps: dict = field(default_factory=dict)  # step -> [clicks, keys, hanzi]
+    step: str = "open"
+
+    def count(self, kind, n=1):
+        setattr(self, kind, getattr(self, kind) + n)
+        row = self.steps.setdefault(self.step, [0, 0, 0])
+        row[("clicks", "keys", "hanzi").index(kind)] += n
 
     @property
     def seconds(self):
@@ -93,22 +100,22 @@ class Person:
     def click(self, locator):
         locator.scroll_into_view_if_needed()
         locator.tap() if self.touch else locator.click()
-        self.figures.clicks += 1
+        self.figures.count("clicks")
 
     def key(self, name, times=1):
         for _ in range(times):
             self.page.keyboard.press(name)
-        self.figures.keys += times
+        self.figures.count("keys", times)
 
     def type(self, text):
         """Latin keys one by one; Chinese characters through the IME (inserted as committed)."""
         for char in text:
             if CJK.match(char):
                 self.page.keyboard.insert_text(char)
-                self.figures.hanzi += 1
+                self.figures.count("hanzi")
             else:
                 self.page.keyboard.type(char)
-                self.figures.keys += 1
+                self.figures.count("keys")
 
     def select(self, locator, value):
         """A <select>: by arrow keys when it has the focus (desktop), else open and choose."""
@@ -125,7 +132,7 @@ class Person:
         locator.scroll_into_view_if_needed()
         locator.select_option(value)
         locator.focus()  # a select chosen with the mouse keeps the focus: Tab goes on from it
-        self.figures.clicks += 2
+        self.figures.count("clicks", 2)
 
     def next_field(self, locator, most=3):
         """Go to the next field: Tab on a desktop (twice out of a date: its picker button
@@ -306,7 +313,7 @@ def record(page, person, base, *, group, present, absent, others, day, shots, la
     else:
         figures.started_from = f"/activities/new/?month={month} (the menu's 登记活动)"
         page.goto(f"{base}/activities/new/?month={month}")
-        figures.clicks += 1
+        figures.count("clicks")
     page.wait_for_selector("[data-activity-form]")
     page.wait_for_load_state("networkidle")
     figures.form_height_opened = page_height(page)
@@ -314,6 +321,7 @@ def record(page, person, base, *, group, present, absent, others, day, shots, la
     if shots:
         page.screenshot(path=f"{shots}/{label}-opened.png", full_page=True)
 
+    figures.step = "details"
     group_select = page.locator("#id_group")
     if group_select.input_value() != str(group.pk):
         person.select(group_select, str(group.pk))
@@ -325,7 +333,7 @@ def record(page, person, base, *, group, present, absent, others, day, shots, la
         person.next_field(date)
         if person.touch:
             date.fill(day.isoformat())  # the phone's date picker: a tap on the day
-            figures.clicks += 1
+            figures.count("clicks")
         else:
             person.type_date(day)
             if date.input_value() != day.isoformat():
@@ -353,12 +361,14 @@ def record(page, person, base, *, group, present, absent, others, day, shots, la
         person.type(SHEET["place"])
 
     # The sheet: the host group's members, tick all, untick the absent.
+    figures.step = "host group"
     person.click(page.locator("[data-select-all]"))
     for member in absent:
         person.click(page.locator("[data-host-list] label", has_text=member.name))
     # Four from other groups: initials first, the full pinyin when the initials are not enough.
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+    figures.step = "other groups"
     search = page.locator("[data-attendee-search]")
     person.click(search)
     for member in others:
@@ -372,10 +382,12 @@ def record(page, person, base, *, group, present, absent, others, day, shots, la
             person.type(compact)
             result.wait_for(timeout=3000)
         person.click(result)
+    figures.step = "guests"
     person.click(page.locator("#id_other_participants"))
     person.key("Control+A")
     person.type(SHEET["guests"])
 
+    figures.step = "leaders"
     # Leaders: the first row is there; 添加领导 makes the second and puts the cursor in it.
     for index, (name, post, level) in enumerate(SHEET["leaders"]):
         if index:
@@ -389,12 +401,14 @@ def record(page, person, base, *, group, present, absent, others, day, shots, la
         person.next_field(level_select)
         person.select(level_select, level)
 
+    figures.step = "outcome"
     kind, outcome_title = SHEET["outcome"]
     person.click(page.get_by_role("button", name="添加成果"))
     person.select(page.locator("#id_outcomes-0-kind"), kind)  # 添加成果 put the focus on it
     person.next_field(page.locator("#id_outcomes-0-title"))
     person.type(outcome_title)
 
+    figures.step = "publicity"
     channel, link = SHEET["publicity"]
     person.select(page.locator("#id_publicity-0-channel"), channel)
     person.click(page.locator("#id_publicity-0-link"))
@@ -404,6 +418,7 @@ def record(page, person, base, *, group, present, absent, others, day, shots, la
     figures.leaders_top_filled = leaders_top(page)
     if shots:
         page.screenshot(path=f"{shots}/{label}-filled.png", full_page=True)
+    figures.step = "save"
     person.click(page.locator(".save-bar [type=submit]"))
     page.wait_for_url(re.compile(r"/activities/\d+/$"))
     if shots:
@@ -508,6 +523,8 @@ def report(results, as_json):
             f"  出席领导 at {figures.leaders_top_opened} px when opened, "
             f"{figures.leaders_top_filled} px when filled"
         )
+        for step, (clicks, keys, hanzi) in figures.steps.items():
+            print(f"  {step:<14} {clicks:>3} clicks {keys:>3} keys {hanzi:>3} hanzi")
         for note in figures.notes:
             print(f"  note: {note}")
     staff = results[0][0]

@@ -470,6 +470,7 @@
     }
   });
   results.textContent = "";
+  hostButtons.hidden = hostBoxes().length === 0;
   toggleCancelReason();
   renderTicked();
   updateCounts();
