@@ -1,5 +1,6 @@
+import datetime
+import re
 import uuid
-from dataclasses import dataclass, field
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -7,7 +8,9 @@ from django.db.models import OuterRef, Q, Subquery
 from django.forms import inlineformset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from activities.attendance import attendance_board
 from activities.models import (
     Activity,
     GroupMembership,
@@ -28,20 +31,6 @@ def members_with_current_group(queryset):
         current_group_number=Subquery(current.values("group__number")[:1]),
         current_group_start=Subquery(current.values("start_date")[:1]),
     )
-
-
-@dataclass
-class AttendanceSection:
-    """One block of the attendance checklist: a group's members (or those without one)."""
-
-    group_id: int | None
-    label: str
-    is_host: bool = False
-    members: list = field(default_factory=list)
-
-    @property
-    def checked_count(self):
-        return sum(1 for member in self.members if member.checked)
 
 
 class AttendeeChoiceField(forms.ModelMultipleChoiceField):
@@ -71,6 +60,20 @@ def expired_form_message():
         "This form was not opened from the page or has expired: open it again and re-enter "
         "the record."
     )
+
+
+# The status question (ActivityForm._check_status) and the answers its buttons send.
+QUESTION_PLANNED_WITH_ATTENDEES = "planned_with_attendees"
+QUESTION_HELD_WITHOUT_ATTENDEES = "held_without_attendees"
+DECISION_HELD = "held"  # change a plan with attendees to held, and save
+DECISION_KEEP_PLANNED = "keep_planned"  # it is still a plan: save as planned
+DECISION_KEEP_HELD_EMPTY = "keep_held_empty"  # held, and nobody from the committee came
+
+GUEST_NAME_SEPARATORS = re.compile(r"[、,，;；\s]+")
+
+
+def guest_name_list(text):
+    return [name for name in GUEST_NAME_SEPARATORS.split(text or "") if name]
 
 
 class ActivityForm(forms.ModelForm):
@@ -111,6 +114,7 @@ class ActivityForm(forms.ModelForm):
             "host_enterprise",
             "summary",
             "other_participants",
+            "guest_names",
         ]
         widgets = {
             "date": DATE_INPUT,
@@ -120,7 +124,13 @@ class ActivityForm(forms.ModelForm):
         }
 
     def __init__(self, *args, **kwargs):
+        instance = kwargs.get("instance")
+        if instance is None or instance.pk is None:
+            # The form records what happened; a plan has its own page. A future date turns
+            # it back to planned in the browser, and the server refuses a future "held".
+            kwargs["initial"] = {"status": Activity.Status.HELD, **(kwargs.get("initial") or {})}
         super().__init__(*args, **kwargs)
+        self.status_question = None
         groups = RotationGroup.objects.active()
         if self.instance.group_id:
             groups = groups | RotationGroup.objects.filter(pk=self.instance.group_id)
@@ -147,12 +157,69 @@ class ActivityForm(forms.ModelForm):
         if self.instance.pk is None and not cleaned.get("submission_token"):
             # Without its one-time token a repost could not be recognised: refuse it.
             self.add_error(None, expired_form_message())
+        self._check_status(cleaned)
+        self._check_guests(cleaned)
         return cleaned
 
     @property
     def asks_off_duty_reason(self):
         """Show the duty-month question: it was refused without a reason, or one is given."""
         return bool(self["off_duty_reason"].value() or self.errors.get("off_duty_reason"))
+
+    def status_decision(self):
+        """The answer the user gave to the status question (a button of the form)."""
+        return self.data.get("status_decision", "") if self.is_bound else ""
+
+    def _check_status(self, cleaned):
+        """No silent status: a plan with attendees, or a held record with none, is saved only
+        when the user answered the question (STATUS_DECISIONS), else the form asks."""
+        status, attendees = cleaned.get("status"), cleaned.get("attendees")
+        if status is None or attendees is None:
+            return
+        decision = self.status_decision()
+        if status == Activity.Status.PLANNED and attendees:
+            if decision == DECISION_HELD:
+                cleaned["status"] = Activity.Status.HELD
+            elif decision != DECISION_KEEP_PLANNED:
+                self.status_question = QUESTION_PLANNED_WITH_ATTENDEES
+                count = len(attendees)
+                self.add_error(
+                    "status",
+                    ngettext(
+                        "The status is “planned” but %(count)s member is ticked as present. "
+                        "A planned activity has no number and is left out of every tally: "
+                        "choose “held”, or confirm below that it is still a plan.",
+                        "The status is “planned” but %(count)s members are ticked as present. "
+                        "A planned activity has no number and is left out of every tally: "
+                        "choose “held”, or confirm below that it is still a plan.",
+                        count,
+                    )
+                    % {"count": count},
+                )
+        elif status == Activity.Status.HELD and not attendees:
+            if decision != DECISION_KEEP_HELD_EMPTY:
+                self.status_question = QUESTION_HELD_WITHOUT_ATTENDEES
+                self.add_error(
+                    "status",
+                    _(
+                        "The status is “held” but no member is ticked as present: tick the "
+                        "members on the sign-in sheet, or confirm below that nobody from the "
+                        "committee came."
+                    ),
+                )
+
+    def _check_guests(self, cleaned):
+        names = guest_name_list(cleaned.get("guest_names", ""))
+        count = cleaned.get("other_participants")
+        if count is not None and len(names) > count:
+            self.add_error(
+                "other_participants",
+                _(
+                    "%(names)s guests are named but other participants is %(count)s: the number "
+                    "must be at least the number of names."
+                )
+                % {"names": len(names), "count": count},
+            )
 
     def _checked_ids(self):
         if self.is_bound:
@@ -165,40 +232,25 @@ class ActivityForm(forms.ModelForm):
         value = self["group"].value()
         return int(value) if AttendeeChoiceField.is_id(value) else None
 
-    def attendance_sections(self):
-        """The checklist, the host group's members first, then each group in number order.
+    def attendance_day(self):
+        """The day whose group memberships decide the sheet: the activity's date, else today."""
+        value = self["date"].value()
+        if isinstance(value, datetime.date):
+            return value
+        try:
+            return datetime.date.fromisoformat(str(value or ""))
+        except ValueError:
+            return timezone.localdate()
 
-        Built from two queries, whatever the roster's size; archived members appear only
-        when they are already recorded as attending.
-        """
-        checked = self._checked_ids()
-        recorded = [int(pk) for pk in checked if AttendeeChoiceField.is_id(pk)]
-        members = members_with_current_group(
-            Member.objects.active() | Member.objects.filter(pk__in=recorded)
-        ).by_role()
-        groups = {g.pk: g for g in RotationGroup.objects.all()}
-        host = self._host_group_id()
-        sections = {}
-        for member in members:
-            member.checked = str(member.pk) in checked
-            key = member.current_group_id
-            if key not in sections:
-                group = groups.get(key)
-                sections[key] = AttendanceSection(
-                    group_id=key,
-                    label=str(group) if group else str(_("Not in a group")),
-                    is_host=key is not None and key == host,
-                )
-            sections[key].members.append(member)
-
-        def order(section):
-            if section.is_host:
-                return (0, 0)
-            if section.group_id is None:
-                return (2, 0)
-            return (1, groups[section.group_id].number)
-
-        return sorted(sections.values(), key=order)
+    def attendance_board(self, *, search_text=""):
+        """The attendance checklist (activities.attendance): host group first, in the order
+        of the sign-in sheet; a fixed number of queries whatever the roster's size."""
+        host_id = self._host_group_id()
+        host = self.fields["group"].queryset.filter(pk=host_id).first() if host_id else None
+        checked = {int(pk) for pk in self._checked_ids() if AttendeeChoiceField.is_id(pk)}
+        return attendance_board(
+            host=host, day=self.attendance_day(), checked_ids=checked, search_text=search_text
+        )
 
 
 class LeaderForm(forms.ModelForm):

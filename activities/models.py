@@ -250,6 +250,12 @@ class Activity(VersionedSave, models.Model):
         validators=[MaxValueValidator(9999)],
         help_text=_("Guests and others who are not committee members (leaders are listed apart)."),
     )
+    guest_names = models.CharField(
+        _("guests' names"),
+        max_length=500,
+        blank=True,
+        help_text=_("Optional, separated by 、 or commas; they are counted in other participants."),
+    )
     review_status = models.CharField(
         _("approval"), max_length=10, choices=Review.choices, default=Review.APPROVED
     )

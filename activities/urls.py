@@ -16,6 +16,7 @@ urlpatterns = [
     ),
     path("activities/", views.ActivityListView.as_view(), name="activity_list"),
     path("activities/new/", views.ActivityCreateView.as_view(), name="activity_create"),
+    path("activities/attendees/", views.AttendeeSearchView.as_view(), name="attendee_search"),
     path("activities/<int:pk>/", views.ActivityDetailView.as_view(), name="activity_detail"),
     path("activities/<int:pk>/edit/", views.ActivityUpdateView.as_view(), name="activity_edit"),
     path(

@@ -1,6 +1,9 @@
 """Home, groups and activity records with their review: everyone logged in reads them; staff
 record and change them, conveners record their own group's for the staff to approve."""
 
+import datetime
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import UserPassesTestMixin
 from django.core.exceptions import ValidationError
@@ -8,16 +11,20 @@ from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.http import Http404, HttpResponseRedirect
+from django.forms import BaseForm, BaseFormSet
+from django.forms.utils import ErrorDict
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
+from activities.attendance import member_json, member_search, script_text
 from activities.filters import ActivityFilterSet
 from activities.forms import (
     ActivityForm,
@@ -51,6 +58,7 @@ from activities.services import (
     membership_assign,
     membership_end,
 )
+from fuan_rotation import ratelimit
 from fuan_rotation.params import month_param, positive_int
 from members.locking import StaleEditError
 from members.models import FederationRole
@@ -435,12 +443,27 @@ class ActivityFormView(ActivityEditorRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         forms = kwargs.pop("forms", None) or self.build_forms()
+        search_text = kwargs.pop("search_text", "")
         return super().get_context_data(
             activity=self.activity if self.activity.pk else None,
-            attendance_sections=forms["form"].attendance_sections(),
+            attendance=forms["form"].attendance_board(search_text=search_text),
+            attendee_search_url=reverse("activities:attendee_search"),
+            form_script_text=script_text(),
             **forms,
             **kwargs,
         )
+
+    def search_without_script(self, request):
+        """The attendance search's button in a browser without JavaScript: show the form
+        again as it was typed, with the members found, and save nothing."""
+        text = request.POST.get("attendee_search", "")
+        if not _search_allowed(request):
+            messages.error(request, _search_refusal())
+            text = ""
+        forms = self.build_forms(request.POST)
+        for form in forms.values():
+            quiet(form)
+        return self.render_to_response(self.get_context_data(forms=forms, search_text=text))
 
     def already_submitted(self, token):
         """The record an earlier post of this same new-record form created, if any."""
@@ -471,6 +494,8 @@ class ActivityFormView(ActivityEditorRequiredMixin, TemplateView):
         return Activity.Status.HELD in (stored[0], activity.status)
 
     def post(self, request, *args, **kwargs):
+        if "attendee_search_submit" in request.POST:
+            return self.search_without_script(request)
         token = request.POST.get("submission_token", "")
         earlier = self.already_submitted(token)
         if earlier is not None:
@@ -600,6 +625,56 @@ class ActivityUpdateView(ActivityFormView):
             # Another group's record is simply not found.
             activities = activities.filter(group__in=groups, archived_at__isnull=True)
         return get_object_or_404(activities, pk=self.kwargs["pk"])
+
+
+def quiet(form):
+    """Keep a bound form or formset from validating: it is shown again, not checked."""
+    form._errors = ErrorDict() if isinstance(form, BaseForm) else []
+    if isinstance(form, BaseFormSet):
+        form._non_form_errors = form.error_class()
+        for row in form.forms:
+            quiet(row)
+
+
+def _search_allowed(request):
+    return ratelimit.allow(
+        f"attendee-search:{request.user.pk}",
+        limit=settings.ATTENDEE_SEARCH_LIMIT,
+        window=settings.ATTENDEE_SEARCH_WINDOW,
+    )
+
+
+def _search_refusal():
+    return _("Too many searches in a short time. Please wait a minute and search again.")
+
+
+class AttendeeSearchView(ActivityEditorRequiredMixin, View):
+    """Members for the attendance checklist, as JSON, for those who record activities.
+
+    ``?q=`` searches the active roster (name, company, pinyin with or without spaces,
+    initials); ``?group=<id>`` lists a group's members in the sign-in sheet's order. Both on
+    ``?day=`` (the activity's date, default today). Names, companies and groups only: never a
+    mobile. Counted against a per-login limit like the roster search.
+    """
+
+    def get(self, request):
+        if not _search_allowed(request):
+            return JsonResponse({"error": _search_refusal()}, status=429)
+        try:
+            day = datetime.date.fromisoformat(request.GET.get("day", ""))
+        except ValueError:
+            day = timezone.localdate()
+        group_id = positive_int(request.GET.get("group", ""))
+        if group_id:
+            group = RotationGroup.objects.filter(pk=group_id).first()
+            if group is None:
+                return JsonResponse({"error": _("There is no such group.")}, status=404)
+            results = [member_json(m, group=group) for m in group.members_on(day)]
+        else:
+            results = [member_json(m) for m in member_search(request.GET.get("q", ""), day=day)]
+        response = JsonResponse({"results": results})
+        patch_cache_control(response, private=True, no_store=True)
+        return response
 
 
 def messages_from_form(request, form):

@@ -302,6 +302,10 @@ ACCESS_LOG_RETENTION_DAYS = int(env_str("ACCESS_LOG_RETENTION_DAYS", default="36
 # (fuan_rotation/ratelimit.py counts in the cache; 0 turns the limit off).
 ROSTER_SEARCH_LIMIT = int(env_str("ROSTER_SEARCH_LIMIT", default="30") or 0)
 ROSTER_SEARCH_WINDOW = 60
+# The attendance search of the activity form, per login: it searches as one types, so its
+# limit is higher than the roster's (0 turns it off).
+ATTENDEE_SEARCH_LIMIT = int(env_str("ATTENDEE_SEARCH_LIMIT", default="120") or 0)
+ATTENDEE_SEARCH_WINDOW = 60
 
 # Request bodies: fuan_rotation/middleware.py refuses (413) a declared body larger than these
 # before anything reads it; anonymous requests (the login form) get the small limit. The roster

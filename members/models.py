@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from members.locking import VersionedSave
-from members.sorting import pinyin_key, stroke_key
+from members.sorting import pinyin_key, pinyin_search_keys, stroke_key
 from members.validators import normalize_mobile, validate_mainland_mobile
 
 
@@ -126,6 +126,10 @@ class Member(VersionedSave, models.Model):
     version = models.PositiveIntegerField(default=1, editable=False)
     pinyin_key = models.CharField(max_length=255, editable=False, db_index=True, default="")
     stroke_key = models.CharField(max_length=255, editable=False, db_index=True, default="")
+    # 郑兴 → "zhengxing" and "zx": the attendance search matches pinyin typed without spaces
+    # and initials in SQL (members.sorting.pinyin_search_keys).
+    pinyin_compact = models.CharField(max_length=255, editable=False, db_index=True, default="")
+    pinyin_initials = models.CharField(max_length=50, editable=False, db_index=True, default="")
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -152,6 +156,7 @@ class Member(VersionedSave, models.Model):
         self.mobile = normalize_mobile(self.mobile)
         self.pinyin_key = pinyin_key(self.name)
         self.stroke_key = stroke_key(self.name)
+        self.pinyin_compact, self.pinyin_initials = pinyin_search_keys(self.name)
         super().save(*args, **kwargs)
 
     def clean(self):

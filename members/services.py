@@ -10,7 +10,7 @@ from simple_history.utils import bulk_create_with_history
 from members.history import authored_by
 from members.locking import NOT_CHECKED, version_bump, version_claim
 from members.models import Member, PersonalDataAccess, PublicOffice, User, new_session_token
-from members.sorting import pinyin_key, stroke_key
+from members.sorting import pinyin_key, pinyin_search_keys, stroke_key
 
 security_logger = logging.getLogger("fuan_rotation.security")
 
@@ -93,6 +93,7 @@ def member_bulk_create(*, entries, by):
         member.clean()
         member.pinyin_key = pinyin_key(member.name)
         member.stroke_key = stroke_key(member.name)
+        member.pinyin_compact, member.pinyin_initials = pinyin_search_keys(member.name)
         members.append(member)
     members = bulk_create_with_history(members, Member, batch_size=500, default_user=by)
     offices = [

@@ -226,3 +226,15 @@ def pinyin_key(name):
             break
     syllables += lazy_pinyin(name, style=Style.NORMAL)
     return " ".join(syllables).lower()[:255]
+
+
+def pinyin_search_keys(name):
+    """(full pinyin without spaces, initials) of a name, for the attendance search.
+
+    郑兴 → ("zhengxing", "zx"): typed with or without spaces, or as initials. Derived from
+    ``pinyin_key`` so that surnames read as surnames here too (曾 zēng → "z").
+    """
+    syllables = [s for s in pinyin_key(name).split() if s.isalpha()]
+    compact = "".join(syllables)[:255]
+    initials = "".join(s[0] for s in syllables)[:50]
+    return compact, initials

@@ -62,6 +62,8 @@ MATRIX = {
     "activities:activity_sign_in_sheet": (("activity",), ALL, None),
     "activities:activity_sign_in_sheet_xlsx": (("activity",), ALL, None),
     "activities:activity_print": (("activity",), ALL, None),
+    # Names, companies and groups for the attendance checklist: those who record activities.
+    "activities:attendee_search": ((), EDITORS, None),
     "members:member_list": ((), ALL, None),
     "members:member_detail": (("member",), ALL, None),
     "members:member_create": ((), STAFF, {"name": "新成员", "role": "standing"}),

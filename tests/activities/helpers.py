@@ -34,6 +34,10 @@ def activity_data(group, *, attendees=(), leaders=(), outcomes=(), publicity=(),
         "submission_token": uuid.uuid4().hex,
     }
     data.update({k: v for k, v in fields.items()})
+    if data["status"] == "held" and not data["attendees"] and "status_decision" not in fields:
+        # A held record without attendees is saved only once the user confirms it (the
+        # form asks): post the answer its button sends, as the browser does after asking.
+        data["status_decision"] = "keep_held_empty"
     data.update(formset_data("leaders", list(leaders)))
     data.update(formset_data("outcomes", list(outcomes)))
     data.update(formset_data("publicity", list(publicity)))

@@ -43,6 +43,7 @@ MATRIX = [
     ("activities:activity_sign_in_sheet", "activity", READ),
     ("activities:activity_sign_in_sheet_xlsx", "activity", READ),
     ("activities:activity_print", "activity", READ),
+    ("activities:attendee_search", None, GROUP_WRITE),
     ("activities:group_list", None, READ),
     ("activities:group_detail", "group", READ),
     ("activities:group_members_edit", "group", WRITE),
@@ -246,10 +247,12 @@ class TestActivityForm:
         MembershipFactory(member=MemberFactory(name="一组成员"), group=group1)
         activity = ActivityFactory(group=group2)
         response = staff_client.get(reverse("activities:activity_edit", args=[activity.pk]))
-        sections = response.context["attendance_sections"]
-        assert sections[0].group_id == group2.pk and sections[0].is_host
-        assert [m.name for m in sections[0].members] == ["东道主"]
+        board = response.context["attendance"]
+        assert board.host == group2
+        assert [m.name for m in board.host_members] == ["东道主"]
         assert "全选本组" in response.content.decode()
+        # Other groups' members are found by the search, not listed.
+        assert "一组成员" not in response.content.decode()
 
     def test_staff_records_an_activity_with_everything(self, staff_client, staff_user, group1):
         members = MemberFactory.create_batch(3)
@@ -687,7 +690,7 @@ def test_record_from_a_group_page_preselects_the_group(staff_client, group1, gro
     MembershipFactory(member=member, group=group2)
     response = staff_client.get(reverse("activities:activity_create"), {"group": group2.number})
     assert response.context["form"]["group"].value() == group2.pk
-    assert response.context["attendance_sections"][0].group_id == group2.pk
+    assert response.context["attendance"].host == group2
     page = staff_client.get(reverse("activities:group_detail", args=[group2.number]))
     assert f"{reverse('activities:activity_create')}?group=2" in page.content.decode()
     assert (

@@ -8,7 +8,13 @@ from playwright.sync_api import expect
 
 from activities.models import Activity
 from members.models import FederationRole, Role
-from tests.factories import MemberFactory, MembershipFactory, RotationGroupFactory, UserFactory
+from tests.factories import (
+    ActivityFactory,
+    MemberFactory,
+    MembershipFactory,
+    RotationGroupFactory,
+    UserFactory,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -45,29 +51,42 @@ def test_staff_records_an_activity_and_finds_it(page, live_server, roster):
     expect(page.locator("[data-user-name]").first).to_have_text("会员部小王")
 
     page.get_by_role("link", name="登记活动").first.click()
+    # Recording is for what happened: the status starts as held.
+    expect(page.locator("#id_status")).to_have_value("held")
     page.select_option("#id_group", str(roster["host"].pk))
     page.fill("#id_date", day)
     page.fill("#id_title", "健康产业发展座谈会")
     page.select_option("#id_theme", "seminar")
-    page.select_option("#id_status", "held")
     page.fill("#id_place", "福安市工商联会议室")
 
-    # The host group's members come first, with a button that ticks them all.
-    first_section = page.locator("[data-attendance-list] section").first
-    expect(first_section).to_contain_text("医药卫生组")
-    expect(first_section.locator("[data-host-badge]")).to_be_visible()
-    first_section.get_by_role("button", name="全选本组").click()
+    # The host group's members, in the order of the sign-in sheet; tick all, untick the absent.
+    host = page.locator("[data-host-list]")
+    expect(page.locator("[data-host-label]")).to_contain_text("医药卫生组")
+    expect(host.locator("label")).to_have_count(3)
+    order = [m.name for m in roster["host"].members_on(timezone.localdate())]
+    assert [t.split()[0] for t in host.locator("label").all_inner_texts()] == order
+    expect(host).not_to_contain_text("黄思远")  # other groups are searched, not listed
+    page.get_by_role("button", name="全选本组").click()
     expect(page.locator("[data-checked-count]")).to_have_text("3")
-    page.get_by_label("陈一鸣").uncheck()
+    page.get_by_role("checkbox", name="陈一鸣").uncheck()
     page.fill("#id_other_participants", "4")
     expect(page.locator("[data-person-times]")).to_have_text("6")
 
-    # Someone from another group, found with the quick search.
-    page.fill("[data-attendee-search]", "黄")
-    expect(page.get_by_label("林子涵")).to_be_hidden()
-    page.get_by_label("黄思远").check()
+    # Someone from another group, found by the initials of the name.
+    page.fill("[data-attendee-search]", "hsy")
+    page.locator("[data-search-results] button", has_text="黄思远").click()
     expect(page.locator("[data-person-times]")).to_have_text("7")
-    page.fill("[data-attendee-search]", "")
+    expect(page.locator("[data-attendee-search]")).to_have_value("")
+    ticked = page.locator("[data-ticked-list] [data-ticked-group]")
+    expect(ticked).to_have_count(2)
+    expect(ticked.nth(0)).to_contain_text("医药卫生组（2）")
+    expect(ticked.nth(1)).to_contain_text("食品加工组（1）")
+    expect(ticked.nth(1)).to_contain_text("黄思远")
+    # Each ticked name can be removed from the list, and put back.
+    page.get_by_role("button", name="移除郑康宁").click()
+    expect(page.get_by_role("checkbox", name="郑康宁")).not_to_be_checked()
+    expect(page.locator("[data-person-times]")).to_have_text("6")
+    page.get_by_role("checkbox", name="郑康宁").check()
 
     page.fill("#id_leaders-0-name", "李建国")
     page.fill("#id_leaders-0-title", "市政协副主席")
@@ -77,7 +96,7 @@ def test_staff_records_an_activity_and_finds_it(page, live_server, roster):
     page.select_option("#id_leaders-1-level", "department")
     page.select_option("#id_publicity-0-channel", "newspaper")
     page.fill("#id_publicity-0-title", "我市工商联召开健康产业座谈会")
-    page.get_by_role("button", name="保存").click()
+    page.get_by_role("button", name="保存", exact=True).click()
 
     activity = Activity.objects.get()
     expect(page).to_have_url(f"{live_server.url}/activities/{activity.pk}/")
@@ -99,6 +118,126 @@ def test_staff_records_an_activity_and_finds_it(page, live_server, roster):
     expect(page.locator("[data-attendance-totals]")).to_contain_text("1次")
     assert set(activity.attendees.values_list("name", flat=True)) == {"郑康宁", "林子涵", "黄思远"}
     assert activity.leaders.count() == 2
+    assert activity.status == Activity.Status.HELD
+
+
+@pytest.mark.parametrize("typed", ["zheng xing", "zhengxing", "zx", "郑兴"])
+def test_other_members_are_found_by_pinyin_and_initials(page, live_server, login_as, typed):
+    group = RotationGroupFactory(number=2, name="商贸物流组")
+    other = RotationGroupFactory(number=5, name="电机电器组")
+    MembershipFactory(member=MemberFactory(name="王五"), group=group)
+    MembershipFactory(member=MemberFactory(name="郑兴", company="福安兴达电机"), group=other)
+    login_as(page.context, UserFactory(username="staff", role=Role.STAFF))
+    page.goto(f"{live_server.url}/activities/new/?group=2")
+    page.fill("[data-attendee-search]", typed)
+    result = page.locator("[data-search-results] button", has_text="郑兴")
+    expect(result).to_contain_text("第5组 · 电机电器组 · 福安兴达电机")
+    result.click()
+    expect(page.locator("[data-ticked-list]")).to_contain_text("郑兴")
+    expect(page.locator("[data-checked-count]")).to_have_text("1")
+
+
+def test_a_past_plan_with_attendees_is_asked_about_before_saving(page, live_server, login_as):
+    group = RotationGroupFactory(number=2, name="商贸物流组")
+    members = [MemberFactory(name=name) for name in ("王五", "丁一")]
+    for member in members:
+        MembershipFactory(member=member, group=group)
+    plan = ActivityFactory(
+        group=group,
+        status=Activity.Status.PLANNED,
+        date=timezone.localdate() - datetime.timedelta(days=1),
+        title="上月计划的座谈会",
+    )
+    login_as(page.context, UserFactory(username="staff", role=Role.STAFF))
+    page.goto(f"{live_server.url}/activities/{plan.pk}/edit/")
+    expect(page.locator("#id_status")).to_have_value("planned")
+    # The user chose "planned" on purpose, then ticks: the browser asks before posting.
+    page.select_option("#id_status", "planned")
+    page.get_by_role("button", name="全选本组").click()
+    page.get_by_role("button", name="保存", exact=True).click()
+    question = page.locator("[data-status-question]")
+    expect(question).to_be_visible()
+    expect(question).to_contain_text("状态为“计划中”，但已勾选出席成员")
+    plan.refresh_from_db()
+    assert plan.status == Activity.Status.PLANNED and plan.attendances.count() == 0
+    page.get_by_role("button", name="改为“已举办”并保存").click()
+    expect(page).to_have_url(f"{live_server.url}/activities/{plan.pk}/")
+    plan.refresh_from_db()
+    assert plan.status == Activity.Status.HELD and plan.number
+    assert plan.attendances.count() == 2
+
+
+def test_without_being_told_the_status_follows_the_date_and_the_ticks(page, live_server, login_as):
+    group = RotationGroupFactory(number=2, name="商贸物流组")
+    MembershipFactory(member=MemberFactory(name="王五"), group=group)
+    plan = ActivityFactory(
+        group=group,
+        status=Activity.Status.PLANNED,
+        date=timezone.localdate() - datetime.timedelta(days=1),
+    )
+    login_as(page.context, UserFactory(username="staff", role=Role.STAFF))
+    page.goto(f"{live_server.url}/activities/{plan.pk}/edit/")
+    page.get_by_role("checkbox", name="王五").check()
+    expect(page.locator("#id_status")).to_have_value("held")
+    page.get_by_role("checkbox", name="王五").uncheck()
+    page.get_by_role("button", name="保存", exact=True).click()
+    expect(page.locator("[data-status-question]")).to_contain_text("没有勾选任何出席成员")
+    page.get_by_role("button", name="确认无执委出席，仍保存").click()
+    expect(page).to_have_url(f"{live_server.url}/activities/{plan.pk}/")
+    plan.refresh_from_db()
+    assert plan.status == Activity.Status.HELD
+
+
+SCREEN = {"width": 375, "height": 667}
+
+
+def test_a_conveners_phone_reaches_the_leaders_within_three_screens(browser, live_server, login_as):
+    """A full roster (12 groups of 11): the form lists the host group and what is ticked, so
+    出席领导 starts within 3 x 667 px, before and after ticking 10 + 4 members."""
+    today = timezone.localdate()
+    groups = [RotationGroupFactory(number=n, name=f"第{n}轮值组") for n in range(1, 13)]
+    names = iter(f"{s}{g}" for s in "王李张刘陈杨黄赵吴周徐孙" for g in "一二三四五六七八九十百")
+    convener = None
+    for group in groups:
+        for index in range(11):
+            member = MemberFactory(name=next(names), role=FederationRole.STANDING)
+            MembershipFactory(member=member, group=group, is_convener=index == 0)
+            if group.number == 1 and index == 0:
+                convener = member
+    user = UserFactory(username="convener", role=Role.CONVENER, member=convener)
+    context = login_as(
+        browser.new_context(viewport=SCREEN, is_mobile=True, has_touch=True, locale="zh-CN"),
+        user,
+    )
+    try:
+        page = context.new_page()
+        page.goto(live_server.url + "/activities/new/")
+        leaders = page.locator("legend", has_text="出席领导")
+
+        def leaders_top():
+            return page.evaluate(
+                "e => e.getBoundingClientRect().top + window.scrollY", leaders.element_handle()
+            )
+
+        expect(page.locator("[data-host-list] label")).to_have_count(11)
+        assert page.locator("[data-activity-form] input[name=attendees]").count() == 11
+        opened = leaders_top()
+        page.fill("#id_date", (today - datetime.timedelta(days=1)).isoformat())
+        page.get_by_role("button", name="全选本组").tap()
+        page.get_by_role("checkbox", name="王二").uncheck()
+        for typed, name in [("zy", "张一"), ("lw", "刘五"), ("cj", "陈九"), ("hb", "黄百")]:
+            page.fill("[data-attendee-search]", typed)
+            page.locator("[data-search-results] button", has_text=name).tap()
+        expect(page.locator("[data-checked-count]")).to_have_text("14")
+        page.fill("#id_other_participants", "3")
+        filled = leaders_top()
+        assert max(opened, filled) <= 3 * SCREEN["height"], (opened, filled)
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, f"the page scrolls sideways by {overflow}px"
+    finally:
+        context.close()
 
 
 def test_activity_form_fits_a_phone(browser, live_server, login_as, roster):
@@ -120,10 +259,10 @@ def test_activity_form_fits_a_phone(browser, live_server, login_as, roster):
         # The menu folds away behind its button; the form is usable by touch.
         expect(page.locator(".navbar-toggler")).to_be_visible()
         page.select_option("#id_group", str(roster["other"].pk))
-        expect(page.locator("[data-attendance-list] section").first).to_contain_text("食品加工组")
-        page.get_by_label("黄思远").tap()
+        expect(page.locator("[data-host-label]")).to_contain_text("食品加工组")
+        page.get_by_role("checkbox", name="黄思远").tap()
         expect(page.locator("[data-person-times]")).to_have_text("1")
-        save = page.get_by_role("button", name="保存")
+        save = page.get_by_role("button", name="保存", exact=True)
         save.scroll_into_view_if_needed()
         expect(save).to_be_in_viewport()
         box = save.bounding_box()
