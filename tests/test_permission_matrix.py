@@ -118,8 +118,8 @@ def world(group1, group2, staff_user, leader_user, convener_user, other_convener
         title="计划中的活动",
     )
     pending = ActivityFactory(group=group1, review_status=Activity.Review.PENDING, title="待审")
-    schedule_set_month(year=YEAR, month=1, group=group1, by=None)
-    schedule_set_month(year=YEAR, month=2, group=group2, by=None)
+    schedule_set_month(year=YEAR, month=1, group=group1, by=None, note="据年度安排补录")
+    schedule_set_month(year=YEAR, month=2, group=group2, by=None, note="据年度安排补录")
     feed = calendar_feed_create(by=staff_user)
     checkin = checkin_open(activity=activity, by=staff_user)
     inactive = UserFactory(username="gone", role=Role.STAFF, is_active=False)
