@@ -158,8 +158,8 @@ def world(group1, group2, staff_user, leader_user, convener_user, other_convener
     pending = ActivityFactory(
         group=group1, review_status=Activity.Review.PENDING, title="待审", off_duty_reason="swap"
     )
-    schedule_set_month(year=YEAR, month=1, group=group1, by=None)
-    schedule_set_month(year=YEAR, month=2, group=group2, by=None)
+    schedule_set_month(year=YEAR, month=1, group=group1, by=None, note="据年度安排补录")
+    schedule_set_month(year=YEAR, month=2, group=group2, by=None, note="据年度安排补录")
     feed = calendar_feed_create(by=staff_user)
     webhook = ChatWebhook.objects.create(
         platform="wecom", name="执委群", url="http://127.0.0.1:9/cgi-bin/webhook/send?key=k"
