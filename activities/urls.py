@@ -14,6 +14,7 @@ urlpatterns = [
         name="group_members_edit",
     ),
     path("activities/", views.ActivityListView.as_view(), name="activity_list"),
+    path("activities/export.xlsx", views.ActivityListExportView.as_view(), name="activity_export"),
     path("activities/new/", views.ActivityCreateView.as_view(), name="activity_create"),
     path("activities/<int:pk>/", views.ActivityDetailView.as_view(), name="activity_detail"),
     path("activities/<int:pk>/edit/", views.ActivityUpdateView.as_view(), name="activity_edit"),

@@ -2,7 +2,7 @@ import datetime
 
 import pytest
 
-from tests.factories import MembershipFactory, MemberFactory, RotationGroupFactory
+from tests.factories import MemberFactory, MembershipFactory, RotationGroupFactory
 
 pytestmark = pytest.mark.django_db
 
