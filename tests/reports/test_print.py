@@ -65,7 +65,7 @@ def test_every_workbook_prints_readably(db, tmp_path):
         activity_list_workbook(activities.with_person_times().order_by("-date")),
         tmp_path / "activities",
     )
-    check(printed, {"轮值活动清单": 1})
+    check(printed, {"轮值活动清单": 2})
 
     (tmp_path / "schedule").mkdir()
     printed = Printed(schedule_workbook(2018, year_schedule(2018)), tmp_path / "schedule")
