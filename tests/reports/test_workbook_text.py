@@ -79,3 +79,28 @@ def test_the_workbooks_text_is_unchanged():
         assert list(found[name]) == list(sheets), name
         for sheet, digest in sheets.items():
             assert found[name][sheet] == digest, f"{name} · {sheet}"
+
+
+@pytest.mark.django_db
+def test_the_workbooks_are_chinese_whatever_the_page_language(year_2018):
+    """Texts from the catalogue, rendered in zh-Hans even when the site is read in English."""
+    from django.utils import translation
+
+    from activities.export import activity_list_workbook
+    from activities.models import Activity
+    from reports.excel import file_name, workbook_bytes
+    from reports.tallies import Period, tally
+
+    report = tally(Period.for_year(2018), now=NOW)
+    with translation.override("zh-hans"):
+        chinese = sheet_texts(workbook_bytes(report)), file_name(report)
+    with translation.override("en"):
+        english_ui = sheet_texts(workbook_bytes(report)), file_name(report)
+        activities = Activity.objects.with_person_times().select_related("group")
+        book = load_workbook(io.BytesIO(activity_list_workbook(activities)))
+    assert english_ui == chinese
+    assert chinese[1] == "2018年度轮值活动统计表.xlsx"
+    assert list(chinese[0])[:2] == ["汇总", "按主题"]
+    assert book.sheetnames == ["轮值活动清单"]
+    assert book.active["A3"].value.startswith("制表单位：")
+    assert book.active.oddFooter.center.text.endswith("第 &P 页 共 &N 页")
