@@ -112,3 +112,35 @@ def test_a_group_that_does_not_exist_is_ignored_not_a_500(staff_client, two_grou
     assert response.status_code == 200
     response = staff_client.get(reverse("activities:activity_export"), {"from": "2018-13-45"})
     assert response.status_code == 200
+
+
+def _grow(group, n):
+    for i in range(n):
+        activity = ActivityFactory(group=group, date=D(2018, 1 + i % 12, 10))
+        for _ in range(3):
+            AttendanceFactory(
+                activity=activity,
+                member=MembershipFactory(group=group, start_date=D(2017, 1, 1)).member,
+            )
+
+
+@pytest.mark.parametrize("size", [1, 8])
+def test_filtered_lists_and_exports_do_not_grow_in_queries(
+    staff_client, group1, size, django_assert_num_queries
+):
+    _grow(group1, size)
+    staff_client.get(reverse("activities:home"))  # warm the session
+    period = {"from": "2018-01-01", "to": "2018-12-31"}
+    activities = {**period, "status": "held", "review": "approved", "leaders": "four_bodies"}
+    members = {**period, "status": "all", "took_part": "yes", "obligation": "bound"}
+    # session, user, the year choices, the count, the rows, the person-times total (two)
+    with django_assert_num_queries(7):
+        staff_client.get(reverse("activities:activity_list"), activities)
+    # session, user, the year choices, the rows, the access-log entry
+    with django_assert_num_queries(5):
+        staff_client.get(reverse("activities:activity_export"), activities)
+    # the same whatever the size: the obligation is judged in two reads, not one per member
+    with django_assert_num_queries(10):
+        staff_client.get(reverse("members:member_list"), members)
+    with django_assert_num_queries(12):
+        staff_client.get(reverse("roster:roster_export"), members)
