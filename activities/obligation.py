@@ -134,11 +134,13 @@ def period_judgement(start, end, *, group_ids=None):
     memberships = memberships_during(start, end).filter(member__role=FederationRole.STANDING)
     if group_ids is not None:
         memberships = memberships.filter(group_id__in=group_ids)
-    years = whole_years(start, end)
+    years = set(whole_years(start, end))
     expected = {}
     for member_id, first, last in memberships.values_list("member_id", "start_date", "end_date"):
         bound = expected.setdefault(member_id, set())
-        bound.update(y for y in years if overlaps(first, last, *year_span(y)))
+        # Only the years the membership touches: a period of centuries costs no more.
+        touched = range(max(first.year, start.year), min((last or end).year, end.year) + 1)
+        bound.update(y for y in touched if y in years and overlaps(first, last, *year_span(y)))
     attended = {}
     counted = Activity.objects.counted().in_period(start, end)
     for member_id, day in (

@@ -28,6 +28,9 @@ from members.models import FederationRole, Member, PublicOffice
 NO_GROUP = "0"
 TOOK_PART, DID_NOT_TAKE_PART = "yes", "no"
 OBLIGATION_BOUND, OBLIGATION_MET, OBLIGATION_MISSING = "bound", "met", "missing"
+# The years a report may cover (reports.tallies.FIRST_YEAR and LAST_YEAR; reports depends on
+# activities, not the reverse): a period outside them is ignored, as the report refuses it.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
 PERIOD_FILTERS = ("from", "to", "scope", "in_group", "took_part", "obligation")
 
 
@@ -133,7 +136,7 @@ class MemberFilterSet(django_filters.FilterSet):
         self.form.is_valid()  # an invalid value elsewhere leaves the valid ones in use
         chosen = self.form.cleaned_data
         start, end = chosen.get("from"), chosen.get("to")
-        if start and end and start <= end:
+        if start and end and start <= end and FIRST_YEAR <= start.year <= end.year <= LAST_YEAR:
             return start, end
         return None
 

@@ -144,3 +144,15 @@ def test_filtered_lists_and_exports_do_not_grow_in_queries(
         staff_client.get(reverse("members:member_list"), members)
     with django_assert_num_queries(12):
         staff_client.get(reverse("roster:roster_export"), members)
+
+
+def test_a_roster_period_the_report_would_refuse_is_ignored(staff_client, two_groups):
+    from activities.roster import filters
+    from reports import tallies
+
+    assert (filters.FIRST_YEAR, filters.LAST_YEAR) == (tallies.FIRST_YEAR, tallies.LAST_YEAR)
+    wide = {"from": "0001-01-01", "to": "9999-12-31", "obligation": "missing"}
+    response = staff_client.get(reverse("members:member_list"), wide)
+    assert response.status_code == 200
+    assert response.context["paginator"].count == 5  # the whole active roster, unfiltered
+    assert response.context["period_description"] is None
