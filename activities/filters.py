@@ -1,10 +1,17 @@
 """The activity list's filters (django-filter), on the query parameters bookmarked links use:
-``year``, ``group``, ``theme`` and ``status``. An invalid value is ignored."""
+``year``, ``group``, ``theme`` and ``status``; and those the report's figures link with (each
+figure opens the list behind it): ``from`` and ``to`` (days, inclusive), ``review``,
+``leaders`` (activities with a leader of that level present), ``channel`` (reported in that
+channel) and ``scope`` (one or more groups: a convener's report covers their groups).
+An invalid value is ignored.
+"""
 
 import django_filters
+from django import forms
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
-from activities.models import Activity, RotationGroup, Theme
+from activities.models import Activity, LeaderPresence, Publicity, RotationGroup, Theme
 
 
 class ActivityFilterSet(django_filters.FilterSet):
@@ -22,6 +29,29 @@ class ActivityFilterSet(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         label=_("status"), choices=Activity.Status.choices, empty_label=_("Any status")
     )
+    review = django_filters.ChoiceFilter(
+        field_name="review_status",
+        label=_("review"),
+        choices=Activity.Review.choices,
+        empty_label=_("Any review state"),
+    )
+    leaders = django_filters.ChoiceFilter(
+        label=_("leaders present"),
+        choices=LeaderPresence.Level.choices,
+        method="filter_leaders",
+        empty_label=_("With or without"),
+    )
+    channel = django_filters.ChoiceFilter(
+        label=_("publicity"),
+        choices=Publicity.Channel.choices,
+        method="filter_channel",
+        empty_label=_("Any or none"),
+    )
+    scope = django_filters.ModelMultipleChoiceFilter(
+        field_name="group",
+        queryset=RotationGroup.objects.all(),
+        widget=forms.MultipleHiddenInput,
+    )
 
     class Meta:
         model = Activity
@@ -34,5 +64,59 @@ class ActivityFilterSet(django_filters.FilterSet):
         years = sorted({d.year for d in Activity.objects.dates("date", "year")}, reverse=True)
         self.filters["year"].extra["choices"] = [(str(y), y) for y in years]
 
+    def description(self):
+        """The filters in use, in words (for an export's subtitle); empty when none is."""
+        self.form.is_valid()
+        chosen = self.form.cleaned_data
+        parts = []
+        start, end = chosen.get("from"), chosen.get("to")
+        if start and end:
+            parts.append(_("%(start)s to %(end)s") % {"start": _day(start), "end": _day(end)})
+        elif start:
+            parts.append(_("from %(start)s") % {"start": _day(start)})
+        elif end:
+            parts.append(_("until %(end)s") % {"end": _day(end)})
+        for name in ("year", "group", "theme", "status", "review", "leaders", "channel"):
+            value = chosen.get(name)
+            if not value:
+                continue
+            if isinstance(value, RotationGroup):
+                label = str(value)
+            else:
+                label = dict(self.form.fields[name].choices).get(value, value)
+            parts.append(f"{self.form.fields[name].label}：{label}")
+        if chosen.get("scope"):
+            parts.append("、".join(str(g) for g in chosen["scope"]))
+        return "；".join(str(p) for p in parts)
+
     def filter_year(self, queryset, name, value):
         return queryset.in_year(int(value))
+
+    def filter_leaders(self, queryset, name, value):
+        return queryset.filter(
+            Exists(LeaderPresence.objects.filter(activity=OuterRef("pk"), level=value))
+        )
+
+    def filter_channel(self, queryset, name, value):
+        return queryset.filter(
+            Exists(Publicity.objects.filter(activity=OuterRef("pk"), channel=value))
+        )
+
+
+def _day(day):
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def _date_filter(lookup, label):
+    return django_filters.DateFilter(
+        field_name="date",
+        lookup_expr=lookup,
+        label=label,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+
+# ``from`` is a Python keyword, so the two day filters are added by name: the report's own
+# query parameters, so a report link and the list read the same period.
+ActivityFilterSet.base_filters["from"] = _date_filter("gte", _("from"))
+ActivityFilterSet.base_filters["to"] = _date_filter("lte", _("to"))

@@ -116,3 +116,43 @@ def member_years(member, *, until=None):
         .dates("date", "year")
     }
     return {year: year in attended for year in bound}
+
+
+def whole_years(start, end):
+    """The calendar years lying entirely between two days."""
+    return [
+        year
+        for year in range(start.year, end.year + 1)
+        if start <= datetime.date(year, 1, 1) and datetime.date(year, 12, 31) <= end
+    ]
+
+
+def period_judgement(start, end, *, group_ids=None):
+    """{member id: met?} for every member the obligation binds in a period (see the module
+    doc): standing executives in a group (of ``group_ids``, when given) during the period,
+    judged by its whole years, or as one span. The report's rule, for the roster's filter."""
+    memberships = memberships_during(start, end).filter(member__role=FederationRole.STANDING)
+    if group_ids is not None:
+        memberships = memberships.filter(group_id__in=group_ids)
+    years = set(whole_years(start, end))
+    expected = {}
+    for member_id, first, last in memberships.values_list("member_id", "start_date", "end_date"):
+        bound = expected.setdefault(member_id, set())
+        # Only the years the membership touches: a period of centuries costs no more.
+        touched = range(max(first.year, start.year), min((last or end).year, end.year) + 1)
+        bound.update(y for y in touched if y in years and overlaps(first, last, *year_span(y)))
+    attended = {}
+    counted = Activity.objects.counted().in_period(start, end)
+    for member_id, day in (
+        counted.filter(attendances__member__in=list(expected))
+        .values_list("attendances__member", "date")
+        .order_by()
+        .distinct()
+    ):
+        attended.setdefault(member_id, set()).add(day.year)
+    return {
+        member_id: (years_bound <= attended.get(member_id, set()))
+        if years_bound
+        else bool(attended.get(member_id))
+        for member_id, years_bound in expected.items()
+    }

@@ -15,6 +15,7 @@ urlpatterns = [
         name="group_members_edit",
     ),
     path("activities/", views.ActivityListView.as_view(), name="activity_list"),
+    path("activities/export.xlsx", views.ActivityListExportView.as_view(), name="activity_export"),
     path("activities/new/", views.ActivityCreateView.as_view(), name="activity_create"),
     path("activities/attendees/", views.AttendeeSearchView.as_view(), name="attendee_search"),
     path("activities/<int:pk>/", views.ActivityDetailView.as_view(), name="activity_detail"),

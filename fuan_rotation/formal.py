@@ -35,6 +35,12 @@ import re
 
 import xlsxwriter
 from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+# Every workbook is the office's document: Chinese whatever language the site is read in.
+# Its texts are catalogue strings (English msgids) rendered in this language.
+LANGUAGE = "zh-hans"
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -341,8 +347,9 @@ class FormalSheet:
             )
         ws.set_row(1, 20 if sub_lines <= 1 else 18 * sub_lines)
         _merge(ws, 1, 0, title_col, clean_text(subtitle), subtitle_fmt)
-        left = f"制表单位：{book.unit}"
-        right = f"制表日期：{chinese_date(book.made_on)}"
+        with translation.override(LANGUAGE):
+            left = _("Prepared by: %(unit)s") % {"unit": book.unit}
+            right = _("Date: %(date)s") % {"date": chinese_date(book.made_on)}
         # 制表日期 takes as many columns from the right as it needs; 制表单位 the rest.
         split, room = title_col + 1, 0
         while split > 1 and room < display_width(right) + 2:
@@ -525,7 +532,10 @@ class FormalSheet:
         font = f'&"{FONT},Regular"&10'
         title = self.book.title.replace("&", "&&")
         ws.set_header(f"&L{font}{title}&R{font}&A", {"margin": 0.3})
-        ws.set_footer(f"&C{font}第 &P 页 共 &N 页", {"margin": 0.3})
+        with translation.override(LANGUAGE):
+            # &P and &N are the page number and the number of pages.
+            footer = _("Page &P of &N")
+        ws.set_footer(f"&C{font}{footer}", {"margin": 0.3})
 
 
 def _header_text(header, width):
@@ -569,7 +579,9 @@ def _write(ws, row, col, value, formats, *, total=False):
     elif value is None or value == "":
         ws.write_blank(row, col, None, formats["text" + suffix])
     elif isinstance(value, bool):
-        ws.write_string(row, col, "是" if value else "否", formats["text" + suffix])
+        with translation.override(LANGUAGE):
+            text = _("Yes") if value else _("No")
+        ws.write_string(row, col, text, formats["text" + suffix])
     elif isinstance(value, Percent):
         ws.write_number(row, col, float(value) * 100, formats["percent" + suffix])
     elif isinstance(value, ActivityNumber):

@@ -324,6 +324,7 @@ class PersonalDataAccess(models.Model):
         REPORT_WORKBOOK = "report_workbook", _("Report workbook")
         MEMBER_PAGE = "member_page", _("Member page")
         NUMBER_SEARCH = "number_search", _("Search by number")
+        ACTIVITY_EXPORT = "activity_export", _("Activity list export")
 
     at = models.DateTimeField(_("time"), db_index=True)
     user = models.ForeignKey(

@@ -3,9 +3,9 @@
 Written with XlsxWriter through :mod:`fuan_rotation.formal` (title block, ruled cells in 宋体, units
 in the headers, AutoFilter, SUBTOTAL totals stored with their values, A4 print setup with
 「第 N 页 共 M 页」). The workbook is the office's document: its text is Chinese whatever
-language the person downloading it reads the site in, so it is written here in Chinese rather
-than through the translation catalogue (labels that come from the models — themes, roles,
-groups — are rendered under ``zh-hans``).
+language the person downloading it reads the site in: its texts are catalogue strings (English
+msgids, context ``workbook``) rendered under ``zh-hans``, as are the labels that come from
+the models (themes, roles, groups). tests/reports/test_workbook_text.py holds the text fixed.
 
 Sheets, in the order the leadership asked for: 汇总, 按主题, 按轮值组, 按月份, 活动明细,
 活动领导与成果, 成员参与, 领导出席, 履职成果, 成果统计, 说明. Every figure is the report's
@@ -14,9 +14,11 @@ figure.
 """
 
 from django.utils import timezone, translation
+from django.utils.translation import pgettext, pgettext_lazy
 
 from fuan_rotation.formal import (
     CONTENT_TYPE,
+    FONT,
     ActivityNumber,
     Column,
     FormalBook,
@@ -40,25 +42,31 @@ __all__ = [
 
 WORKBOOK_LANGUAGE = "zh-hans"
 SHEETS = [
-    "汇总",
-    "按主题",
-    "按轮值组",
-    "按月份",
-    "活动明细",
-    "活动领导与成果",
-    "成员参与",
-    "领导出席",
-    "履职成果",
-    "成果统计",
-    "说明",
+    pgettext_lazy("workbook", "Summary"),
+    pgettext("workbook", "By theme"),
+    pgettext("workbook", "By rotation group"),
+    pgettext("workbook", "By month"),
+    pgettext("workbook", "Activities"),
+    pgettext("workbook", "Leaders and outcomes of activities"),
+    pgettext("workbook", "Member participation"),
+    pgettext("workbook", "Leaders present"),
+    pgettext("workbook", "Outcomes"),
+    pgettext("workbook", "Outcome counts"),
+    pgettext("workbook", "Notes"),
 ]
 
 
 def period_title(period):
     """「2018年度轮值活动统计表」, or 「2017年11月1日至2019年7月31日轮值活动统计表」."""
-    if period.year:
-        return f"{period.year}年度轮值活动统计表"
-    return f"{chinese_date(period.start)}至{chinese_date(period.end)}轮值活动统计表"
+    with translation.override(WORKBOOK_LANGUAGE):
+        if period.year:
+            return pgettext("workbook", "Rotation activity statistics %(year)s") % {
+                "year": period.year
+            }
+        return pgettext("workbook", "Rotation activity statistics %(start)s to %(end)s") % {
+            "start": chinese_date(period.start),
+            "end": chinese_date(period.end),
+        }
 
 
 def _rate(value):
@@ -67,93 +75,197 @@ def _rate(value):
 
 def _summary(book, report, scope):
     sheet = book.sheet(
-        "汇总",
+        pgettext("workbook", "Summary"),
         [
-            Column("项目", cap=24),
-            Column("数值", width=8),
-            Column("单位", width=5, align="center"),
-            Column("说明", cap=28),
+            Column(pgettext("workbook", "Item"), cap=24),
+            Column(pgettext("workbook", "Value"), width=8),
+            Column(pgettext("workbook", "Unit"), width=5, align="center"),
+            Column(pgettext("workbook", "Notes"), cap=28),
         ],
         scope=scope,
         one_page=True,
         orientation="portrait",
     )
     add = sheet.add
-    add("活动次数", report.activity_count, "次", "已举办并审核通过的活动")
-    add("参与人次", report.person_times, "人次", "执委出席加其他参加人员；领导不计")
-    add("　其中：执委出席", report.attendances, "人次", "")
-    add("　　　　其他参加人员", report.other_participants, "人次", "")
-    add("四套班子领导出席活动次数", report.with_four_bodies, "次", "")
-    add("部门、乡镇领导出席活动次数", report.with_department, "次", "")
-    add("部门、乡镇领导出席人次", report.department_presences, "人次", "")
+    add(
+        pgettext("workbook", "Number of activities"),
+        report.activity_count,
+        pgettext("workbook unit", "activities"),
+        pgettext("workbook", "Activities held and approved"),
+    )
+    add(
+        pgettext("workbook", "Person-times"),
+        report.person_times,
+        pgettext("workbook unit", "person-times"),
+        pgettext("workbook", "Members present plus other participants; leaders not counted"),
+    )
+    add(
+        pgettext("workbook", "　of which members present"),
+        report.attendances,
+        pgettext("workbook unit", "person-times"),
+        "",
+    )
+    add(
+        pgettext("workbook", "　　　　other participants"),
+        report.other_participants,
+        pgettext("workbook unit", "person-times"),
+        "",
+    )
+    add(
+        pgettext("workbook", "Activities with four-leading-bodies leaders"),
+        report.with_four_bodies,
+        pgettext("workbook unit", "activities"),
+        "",
+    )
+    add(
+        pgettext("workbook", "Activities with department or township leaders"),
+        report.with_department,
+        pgettext("workbook unit", "activities"),
+        "",
+    )
+    add(
+        pgettext("workbook", "Department or township leaders present (person-times)"),
+        report.department_presences,
+        pgettext("workbook unit", "person-times"),
+        "",
+    )
     for theme in report.themes:
-        add(f"主题：{theme.label}", theme.activities, "次", f"参与{theme.person_times}人次")
+        add(
+            pgettext("workbook", "Theme: %(theme)s") % {"theme": theme.label},
+            theme.activities,
+            pgettext("workbook unit", "activities"),
+            pgettext("workbook", "%(count)s person-times") % {"count": theme.person_times},
+        )
     committee = report.committee
     if committee is not None:
         parts = "＋".join(str(n) for _r, _label, n in committee.by_role)
-        add("执委会成员", committee.members, "人", f"{committee.members}＝{parts}")
-        for _role, label, count in committee.by_role:
-            add(f"　其中：{label}", count, "人", "")
-        add("人大代表", committee.deputies, "人", "执委会成员中")
-        add("政协委员", committee.cppcc, "人", "执委会成员中")
-        add("轮值组", committee.groups, "个", "")
-    base_note = "期内在轮值组中的成员，或参加过活动者"
-    if committee is not None and committee.ungrouped:
-        who = "、".join(f"{label}{n}人" for label, n in committee.ungrouped)
-        base_note = (
-            f"参与率的基数：比执委会成员少{committee.ungrouped_count}人，因{who}未编入轮值组"
+        add(
+            pgettext("workbook", "Executive committee members"),
+            committee.members,
+            pgettext("workbook unit", "people"),
+            f"{committee.members}＝{parts}",
         )
-    add("应参与成员", len(report.members), "人", base_note)
-    add("实际参与成员", report.participants, "人", "期内至少参加一次活动")
-    add("成员参与率", _rate(report.participation), "%", "实际参与成员÷应参与成员")
+        for _role, label, count in committee.by_role:
+            add(
+                pgettext("workbook", "　of which %(role)s") % {"role": label},
+                count,
+                pgettext("workbook unit", "people"),
+                "",
+            )
+        add(
+            pgettext("workbook", "People's congress deputies"),
+            committee.deputies,
+            pgettext("workbook unit", "people"),
+            pgettext("workbook", "Among the committee members"),
+        )
+        add(
+            pgettext("workbook", "CPPCC members"),
+            committee.cppcc,
+            pgettext("workbook unit", "people"),
+            pgettext("workbook", "Among the committee members"),
+        )
+        add(
+            pgettext("workbook", "Rotation groups"),
+            committee.groups,
+            pgettext("workbook unit", "groups"),
+            "",
+        )
+    base_note = pgettext(
+        "workbook", "Members in a rotation group during the period, or who took part"
+    )
+    if committee is not None and committee.ungrouped:
+        who = "、".join(
+            pgettext("workbook", "%(role)s %(count)s") % {"role": label, "count": n}
+            for label, n in committee.ungrouped
+        )
+        base_note = pgettext(
+            "workbook",
+            "The participation base: %(count)s fewer than the committee, as %(who)s are "
+            "in no rotation group",
+        ) % {"count": committee.ungrouped_count, "who": who}
+    add(
+        pgettext("workbook", "Members expected"),
+        len(report.members),
+        pgettext("workbook unit", "people"),
+        base_note,
+    )
+    add(
+        pgettext("workbook", "Members who took part"),
+        report.participants,
+        pgettext("workbook unit", "people"),
+        pgettext("workbook", "At least one activity in the period"),
+    )
+    add(
+        pgettext("workbook", "Member participation rate"),
+        _rate(report.participation),
+        "%",
+        pgettext("workbook", "Members who took part ÷ members expected"),
+    )
     for row in report.by_role:
         if row.members:
             add(
-                f"参与率：{row.label}",
+                pgettext("workbook", "Participation rate: %(label)s") % {"label": row.label},
                 _rate(row.rate),
                 "%",
-                f"{row.participants}人参与，共{row.members}人",
+                pgettext("workbook", "%(part)s of %(whole)s took part")
+                % {"part": row.participants, "whole": row.members},
             )
     for row in report.by_office:
         add(
-            f"参与率：{row.label}",
+            pgettext("workbook", "Participation rate: %(label)s") % {"label": row.label},
             _rate(row.rate),
             "%",
-            f"{row.participants}人参与，共{row.members}人",
+            pgettext("workbook", "%(part)s of %(whole)s took part")
+            % {"part": row.participants, "whole": row.members},
         )
     ob = report.standing_obligation
     add(
-        "履行年度义务的常执委人数",
+        pgettext("workbook", "Standing executives who met the yearly obligation"),
         ob.participants,
-        "人",
-        f"共{ob.members}名常执委；每个完整年度至少参加一次活动",
+        pgettext("workbook unit", "people"),
+        pgettext(
+            "workbook", "%(count)s standing executives; at least one activity in each whole year"
+        )
+        % {"count": ob.members},
     )
     for _kind, label, count, key in report.outcome_kinds:
-        add(f"履职成果：{label}", count, "项", f"其中重点{key}项" if key else "")
-    add("重点提案", report.key_outcomes, "项", "")
+        add(
+            pgettext("workbook", "Outcomes: %(kind)s") % {"kind": label},
+            count,
+            pgettext("workbook unit", "items"),
+            pgettext("workbook", "of which %(count)s key") % {"count": key} if key else "",
+        )
+    add(
+        pgettext("workbook", "Key proposals"),
+        report.key_outcomes,
+        pgettext("workbook unit", "items"),
+        "",
+    )
     for channel in report.channels:
         add(
-            f"宣传报道：{channel.label}",
+            pgettext("workbook", "Publicity: %(channel)s") % {"channel": channel.label},
             channel.items,
-            "篇",
-            f"涉及{channel.activities}次活动",
+            pgettext("workbook unit", "reports"),
+            pgettext("workbook", "on %(count)s activities") % {"count": channel.activities},
         )
 
 
 def _by_theme(book, report, scope):
     sheet = book.sheet(
-        "按主题",
+        pgettext("workbook", "By theme"),
         [
-            Column("主题", cap=12),
-            Column("活动次数（次）", width=10),
-            Column("参与人次（人次）", width=10),
-            Column("占活动次数比例（%）", width=12),
+            Column(pgettext("workbook", "Theme"), cap=12),
+            Column(pgettext("workbook", "Number of activities (activities)"), width=10),
+            Column(pgettext("workbook", "Person-times (person-times)"), width=10),
+            Column(pgettext("workbook", "Share of activities (%)"), width=12),
         ],
         scope=scope,
     )
     for theme in report.themes:
         sheet.add(str(theme.label), theme.activities, theme.person_times, _rate(theme.share))
-    sheet.total("合计", Sum(report.activity_count), Sum(report.person_times), None)
+    sheet.total(
+        pgettext("workbook", "Total"), Sum(report.activity_count), Sum(report.person_times), None
+    )
     return sheet
 
 
@@ -167,17 +279,22 @@ def _theme_chart(book, sheet, report):
     name = sheet.worksheet.get_name()
     chart.add_series(
         {
-            "name": "活动次数",
+            "name": pgettext("workbook", "Number of activities"),
             "categories": f"='{name}'!$A${first}:$A${last}",
             "values": f"='{name}'!$B${first}:$B${last}",
-            "data_labels": {"value": True, "font": {"name": "宋体", "size": 10}},
+            "data_labels": {"value": True, "font": {"name": FONT, "size": 10}},
             "fill": {"color": "#4472C4"},
         }
     )
-    chart.set_title({"name": "各主题活动次数（次）", "name_font": {"name": "宋体", "size": 12}})
-    chart.set_x_axis({"num_font": {"name": "宋体", "size": 10}})
+    chart.set_title(
+        {
+            "name": pgettext("workbook", "Activities by theme (activities)"),
+            "name_font": {"name": FONT, "size": 12},
+        }
+    )
+    chart.set_x_axis({"num_font": {"name": FONT, "size": 10}})
     chart.set_y_axis(
-        {"num_font": {"name": "宋体", "size": 10}, "major_gridlines": {"visible": False}}
+        {"num_font": {"name": FONT, "size": 10}, "major_gridlines": {"visible": False}}
     )
     chart.set_legend({"none": True})
     chart.set_size({"width": 480, "height": 260})
@@ -186,14 +303,14 @@ def _theme_chart(book, sheet, report):
 
 def _by_group(book, report, scope):
     sheet = book.sheet(
-        "按轮值组",
+        pgettext("workbook", "By rotation group"),
         [
-            Column("轮值组", cap=24),
-            Column("活动次数（次）", width=9),
-            Column("参与人次（人次）", width=9),
-            Column("组内成员（人）", width=9),
-            Column("参与成员（人）", width=9),
-            Column("参与率（%）", width=9),
+            Column(pgettext("workbook", "Rotation groups"), cap=24),
+            Column(pgettext("workbook", "Number of activities (activities)"), width=9),
+            Column(pgettext("workbook", "Person-times (person-times)"), width=9),
+            Column(pgettext("workbook", "Group members (people)"), width=9),
+            Column(pgettext("workbook", "Members who took part (people)"), width=9),
+            Column(pgettext("workbook", "Participation rate (%)"), width=9),
         ],
         scope=scope,
         orientation="portrait",  # six columns: a little under 100 %, upright
@@ -210,7 +327,7 @@ def _by_group(book, report, scope):
     # Members and participants are people counted once: a member who moved groups is in two
     # rows above, so their total is the report's figure, not a column sum.
     sheet.total(
-        "合计",
+        pgettext("workbook", "Total"),
         Sum(report.activity_count),
         Sum(report.person_times),
         len(report.members),
@@ -218,23 +335,27 @@ def _by_group(book, report, scope):
         _rate(report.participation),
     )
     sheet.note(
-        "注：合计行的成员数每人只计一次（期内调组的成员在两个组中各计一次），故不等于各组之和。"
+        pgettext(
+            "workbook",
+            "Note: the totals count each member once (a member who moved groups in the period "
+            "counts in both groups), so they are not the sum of the groups.",
+        )
     )
 
 
 def _by_month(book, report, scope):
     sheet = book.sheet(
-        "按月份",
+        pgettext("workbook", "By month"),
         [
-            Column("月份", width=12),
-            Column("活动次数（次）", width=10),
-            Column("参与人次（人次）", width=10),
+            Column(pgettext("workbook", "Month"), width=12),
+            Column(pgettext("workbook", "Number of activities (activities)"), width=10),
+            Column(pgettext("workbook", "Person-times (person-times)"), width=10),
         ],
         scope=scope,
     )
     for m in report.months:
         sheet.add(str(m.label), m.activities, m.person_times)
-    sheet.total("合计", Sum(report.activity_count), Sum(report.person_times))
+    sheet.total(pgettext("workbook", "Total"), Sum(report.activity_count), Sum(report.person_times))
 
 
 def _names(leaders):
@@ -246,18 +367,18 @@ def _activities(book, report, scope):
     then who came and what came of it (活动领导与成果). Columns empty for the whole period
     are left out."""
     sheet = book.sheet(
-        "活动明细",
+        pgettext("workbook", "Activities"),
         [
-            Column("序次", width=7),
-            Column("日期", width=14),
-            Column("轮值组", cap=14),
-            Column("主题", width=9),
-            Column("活动名称", cap=20),
-            Column("地点", cap=12),
-            Column("承办企业", cap=14),
-            Column("执委出席（人）", width=7),
-            Column("其他参加（人）", width=7),
-            Column("参与人次（人次）", width=7),
+            Column(pgettext("workbook", "No."), width=7),
+            Column(pgettext("workbook", "Date"), width=14),
+            Column(pgettext("workbook", "Rotation groups"), cap=14),
+            Column(pgettext("workbook", "Theme"), width=9),
+            Column(pgettext("workbook", "Activity title"), cap=20),
+            Column(pgettext("workbook", "Place"), cap=12),
+            Column(pgettext("workbook", "Host enterprise"), cap=14),
+            Column(pgettext("workbook", "Members present (people)"), width=7),
+            Column(pgettext("workbook", "Other participants (people)"), width=7),
+            Column(pgettext("workbook", "Person-times (person-times)"), width=7),
         ],
         scope=scope,
         freeze_col=2,
@@ -276,7 +397,7 @@ def _activities(book, report, scope):
             a.person_times,
         )
     sheet.total(
-        "合计",
+        pgettext("workbook", "Total"),
         None,
         None,
         None,
@@ -288,20 +409,27 @@ def _activities(book, report, scope):
         Sum(report.person_times),
     )
     sheet.note(
-        f"注：共{report.activity_count}次活动。出席领导、履职成果和宣传报道见「活动领导与成果」。"
+        pgettext(
+            "workbook",
+            "Note: %(count)s activities in all. Leaders present, outcomes and publicity are in "
+            "「Leaders and outcomes of activities」.",
+        )
+        % {"count": report.activity_count}
     )
 
     sheet = book.sheet(
-        "活动领导与成果",
+        pgettext("workbook", "Leaders and outcomes of activities"),
         [
-            Column("序次", width=7),
-            Column("日期", width=14),
-            Column("活动名称", cap=18),
-            Column("四套班子领导", cap=16, drop_if_empty=True),
-            Column("部门、乡镇领导", cap=16, drop_if_empty=True),
-            Column("其他领导", cap=12, drop_if_empty=True),
-            Column("履职成果", cap=16, drop_if_empty=True),
-            Column("宣传报道", cap=12, drop_if_empty=True),
+            Column(pgettext("workbook", "No."), width=7),
+            Column(pgettext("workbook", "Date"), width=14),
+            Column(pgettext("workbook", "Activity title"), cap=18),
+            Column(pgettext("workbook", "Four-leading-bodies leaders"), cap=16, drop_if_empty=True),
+            Column(
+                pgettext("workbook", "Department or township leaders"), cap=16, drop_if_empty=True
+            ),
+            Column(pgettext("workbook", "Other leaders"), cap=12, drop_if_empty=True),
+            Column(pgettext("workbook", "Outcomes"), cap=16, drop_if_empty=True),
+            Column(pgettext("workbook", "Publicity"), cap=12, drop_if_empty=True),
         ],
         scope=scope,
         freeze_col=2,
@@ -318,26 +446,36 @@ def _activities(book, report, scope):
             "、".join(str(c) for c in a.channel_labels),
         )
     sheet.note(
-        f"注：四套班子领导出席{report.with_four_bodies}次活动，"
-        f"部门、乡镇领导出席{report.with_department}次活动。全期为空的栏目不列出。"
+        pgettext(
+            "workbook",
+            "Note: four-leading-bodies leaders attended %(four)s activities, department or "
+            "township leaders %(department)s. Columns empty for the whole period are left out.",
+        )
+        % {"four": report.with_four_bodies, "department": report.with_department}
     )
 
 
 def _members(book, report, scope):
     columns = [
-        Column("姓名", cap=8),
-        Column("工商联职务", cap=10),
-        Column("轮值组", cap=24),
-        Column("人大代表/政协委员", cap=8),
-        Column("状态", width=6),
-        Column("参加次数（次）", width=7),
-        Column("履行年度义务", width=7),
+        Column(pgettext("workbook", "Name"), cap=8),
+        Column(pgettext("workbook", "Federation role"), cap=10),
+        Column(pgettext("workbook", "Rotation groups"), cap=24),
+        Column(pgettext("workbook", "Deputy / CPPCC member"), cap=8),
+        Column(pgettext("workbook", "Status"), width=6),
+        Column(pgettext("workbook", "Activities attended (activities)"), width=7),
+        Column(pgettext("workbook", "Met the yearly obligation"), width=7),
     ]
     columns += [
-        Column(f"第{a.number}次\n{a.date.year}年\n{a.date.month}月{a.date.day}日", width=8)
+        Column(
+            pgettext("workbook", "No. %(number)s\n%(year)s\n%(month)s/%(day)s")
+            % {"number": a.number, "year": a.date.year, "month": a.date.month, "day": a.date.day},
+            width=8,
+        )
         for a in report.activities
     ]
-    sheet = book.sheet("成员参与", columns, scope=scope, freeze_col=1)
+    sheet = book.sheet(
+        pgettext("workbook", "Member participation"), columns, scope=scope, freeze_col=1
+    )
     first = 7  # the first activity column
     column_of = {a.pk: first + i for i, a in enumerate(report.activities)}
     for m in report.members:
@@ -346,13 +484,15 @@ def _members(book, report, scope):
             str(m.role_label),
             m.groups_label,
             m.offices_label,
-            "已归档" if m.is_archived else "",
+            pgettext("workbook", "Archived") if m.is_archived else "",
             m.attended,
-            "" if m.obligation_met is None else ("是" if m.obligation_met else "否"),
+            ""
+            if m.obligation_met is None
+            else (pgettext("workbook", "Yes") if m.obligation_met else pgettext("workbook", "No")),
             sparse={column_of[pk]: 1 for pk in m.activity_ids if pk in column_of},
         )
     sheet.total(
-        "合计",
+        pgettext("workbook", "Total"),
         None,
         None,
         None,
@@ -363,22 +503,26 @@ def _members(book, report, scope):
     )
     ob = report.standing_obligation
     sheet.note(
-        f"注：1表示出席。常执委{ob.members}人，履行年度义务{ob.participants}人"
-        "（每个完整年度至少参加一次活动）。"
+        pgettext(
+            "workbook",
+            "Note: 1 means present. %(count)s standing executives, %(met)s met the yearly "
+            "obligation (at least one activity in each whole year).",
+        )
+        % {"count": ob.members, "met": ob.participants}
     )
 
 
 def _leaders(book, report, scope):
     sheet = book.sheet(
-        "领导出席",
+        pgettext("workbook", "Leaders present"),
         [
-            Column("序次", width=7),
-            Column("日期", width=14),
-            Column("轮值组", cap=14),
-            Column("活动名称", cap=22),
-            Column("领导", cap=10),
-            Column("职务", cap=22),
-            Column("层级", cap=12),
+            Column(pgettext("workbook", "No."), width=7),
+            Column(pgettext("workbook", "Date"), width=14),
+            Column(pgettext("workbook", "Rotation groups"), cap=14),
+            Column(pgettext("workbook", "Activity title"), cap=22),
+            Column(pgettext("workbook", "Leader"), cap=10),
+            Column(pgettext("workbook", "Leader's title"), cap=22),
+            Column(pgettext("workbook", "Level"), cap=12),
         ],
         scope=scope,
         freeze_col=2,
@@ -395,20 +539,23 @@ def _leaders(book, report, scope):
             leader.title,
             str(leader.level_label),
         )
-    sheet.note(f"注：领导出席共{len(report.leaders)}人次。")
+    sheet.note(
+        pgettext("workbook", "Note: leaders present %(count)s person-times in all.")
+        % {"count": len(report.leaders)}
+    )
 
 
 def _outcomes(book, report, scope):
     sheet = book.sheet(
-        "履职成果",
+        pgettext("workbook", "Outcomes"),
         [
-            Column("年度", width=7),
-            Column("类别", cap=10),
-            Column("报送单位", cap=10),
-            Column("重点提案", width=7),
-            Column("标题", cap=30),
-            Column("来源活动", width=8),
-            Column("提交人", cap=10),
+            Column(pgettext("workbook", "Year"), width=7),
+            Column(pgettext("workbook", "Kind"), cap=10),
+            Column(pgettext("workbook", "Submitted to"), cap=10),
+            Column(pgettext("workbook", "Key proposals"), width=7),
+            Column(pgettext("workbook", "Title"), cap=30),
+            Column(pgettext("workbook", "From activity"), width=8),
+            Column(pgettext("workbook", "Submitted by"), cap=10),
         ],
         scope=scope,
     )
@@ -417,23 +564,28 @@ def _outcomes(book, report, scope):
             o.year,
             str(o.kind_label),
             str(o.submitted_to_label),
-            "重点" if o.is_key else "",
+            pgettext("workbook", "Key") if o.is_key else "",
             o.title,
             ActivityNumber(o.activity_number) if o.activity_number else "",
             o.author,
         )
-    sheet.note(f"注：履职成果共{len(report.outcomes)}项；按年度统计见「成果统计」。")
+    sheet.note(
+        pgettext(
+            "workbook", "Note: %(count)s outcomes in all; counted by year in 「Outcome counts」."
+        )
+        % {"count": len(report.outcomes)}
+    )
 
 
 def _outcome_summary(book, report, scope):
     sheet = book.sheet(
-        "成果统计",
+        pgettext("workbook", "Outcome counts"),
         [
-            Column("年度", width=7),
-            Column("类别", cap=10),
-            Column("报送单位", cap=10),
-            Column("数量（项）", width=9),
-            Column("其中重点（项）", width=9),
+            Column(pgettext("workbook", "Year"), width=7),
+            Column(pgettext("workbook", "Kind"), cap=10),
+            Column(pgettext("workbook", "Submitted to"), cap=10),
+            Column(pgettext("workbook", "Count (items)"), width=9),
+            Column(pgettext("workbook", "Of which key (items)"), width=9),
         ],
         scope=scope,
     )
@@ -441,42 +593,107 @@ def _outcome_summary(book, report, scope):
         sheet.add(
             row.year, str(row.kind_label), str(row.submitted_to_label), row.count, row.key_count
         )
-    sheet.total("合计", None, None, Sum(len(report.outcomes)), Sum(report.key_outcomes))
+    sheet.total(
+        pgettext("workbook", "Total"),
+        None,
+        None,
+        Sum(len(report.outcomes)),
+        Sum(report.key_outcomes),
+    )
 
 
 def _explanations(book, report, scope):
-    sheet = book.sheet("说明", [Column("项目", width=16), Column("说明", cap=48)], scope=scope)
+    sheet = book.sheet(
+        pgettext("workbook", "Notes"),
+        [
+            Column(pgettext("workbook", "Item"), width=16),
+            Column(pgettext("workbook", "Notes"), cap=48),
+        ],
+        scope=scope,
+    )
     for item, text in (
-        ("统计期间", str(report.period.label)),
-        ("统计范围", scope),
-        ("活动次数", "期内已举办、审核通过且未归档的轮值活动次数。"),
+        (pgettext("workbook", "Period"), str(report.period.label)),
+        (pgettext("workbook", "Scope"), scope),
         (
-            "参与人次",
-            "每次活动的执委出席人数加其他参加人员，逐次相加；出席的领导是嘉宾，单列不计。",
-        ),
-        ("领导出席", "四套班子领导、部门和乡镇领导、其他领导按出席活动的次数和人次统计。"),
-        (
-            "执委会成员",
-            "期内在册的执委会成员（期初前已归档者除外），按工商联职务分列；"
-            "人大代表、政协委员按所任职务统计，一人兼任两者时各计一次。",
+            pgettext("workbook", "Number of activities"),
+            pgettext(
+                "workbook", "Rotation activities held, approved and not archived in the period."
+            ),
         ),
         (
-            "应参与成员",
-            "期内在轮值组中的成员，加上参加过活动的其他成员；未编入轮值组的成员"
-            "（如主席、执委）不计入参与率的基数，故少于执委会成员数。",
+            pgettext("workbook", "Person-times"),
+            pgettext(
+                "workbook",
+                "For each activity, members present plus other participants, added up; leaders "
+                "present are guests, listed apart and not counted.",
+            ),
         ),
-        ("成员参与率", "实际参与成员（期内至少参加一次活动）÷应参与成员，以百分数表示。"),
         (
-            "年度义务",
-            "常执委在期内每个完整年度至少参加一次活动（任何轮值组的活动均可）；"
-            "期内没有完整年度时，以整个期间计。",
+            pgettext("workbook", "Leaders present"),
+            pgettext(
+                "workbook",
+                "Four-leading-bodies, department and township and other leaders, counted by the "
+                "activities they attended and in person-times.",
+            ),
         ),
-        ("履职成果", "按报送年度统计：与期间有重叠的年度的成果均计入。"),
         (
-            "合计行",
-            "合计为SUBTOTAL公式，筛选后只合计显示的行；与数据之间空一行，排序、筛选不受影响。",
+            pgettext("workbook", "Executive committee members"),
+            pgettext(
+                "workbook",
+                "Executive committee members on the roster in the period (except those archived "
+                "before it began), by federation role; "
+                "deputies and CPPCC members by the office held; one person holding both counts "
+                "once in each.",
+            ),
         ),
-        ("制表", f"{federation_name()}，{chinese_date(_made_on(report))}。"),
+        (
+            pgettext("workbook", "Members expected"),
+            pgettext(
+                "workbook",
+                "Members in a rotation group in the period, plus other members who took part; "
+                "members in no group "
+                "(such as the chair and executives) are not in the participation base, which is "
+                "therefore smaller than the committee.",
+            ),
+        ),
+        (
+            pgettext("workbook", "Member participation rate"),
+            pgettext(
+                "workbook",
+                "Members who took part (at least one activity in the period) ÷ members expected, "
+                "as a percentage.",
+            ),
+        ),
+        (
+            pgettext("workbook", "Yearly obligation"),
+            pgettext(
+                "workbook",
+                "Standing executives take part in at least one activity (of any group) in each "
+                "whole year of the period; "
+                "a period without a whole year is judged as one span.",
+            ),
+        ),
+        (
+            pgettext("workbook", "Outcomes"),
+            pgettext(
+                "workbook",
+                "By the year submitted: outcomes of every year overlapping the period count.",
+            ),
+        ),
+        (
+            pgettext("workbook", "Totals rows"),
+            pgettext(
+                "workbook",
+                "Totals are SUBTOTAL formulas, which add only the rows shown after filtering; a "
+                "blank row separates them from the data, so sorting and filtering leave them "
+                "alone.",
+            ),
+        ),
+        (
+            pgettext("workbook", "Prepared"),
+            pgettext("workbook", "%(unit)s, %(date)s.")
+            % {"unit": federation_name(), "date": chinese_date(_made_on(report))},
+        ),
     ):
         sheet.add(item, text)
 
@@ -523,7 +740,14 @@ def file_name(report):
     """e.g. 2018年度轮值活动统计表.xlsx; the groups are added for a convener's report."""
     name = period_title(report.period)
     if not report.period.year:
-        name = f"轮值活动统计表_{report.period.slug}"
+        with translation.override(WORKBOOK_LANGUAGE):
+            name = pgettext("workbook", "Rotation activity statistics_%(slug)s") % {
+                "slug": report.period.slug
+            }
     if report.scope:
-        name += "_" + "_".join(f"第{n}组" for n, _n in report.scope)
+        with translation.override(WORKBOOK_LANGUAGE):
+            groups = [
+                pgettext("workbook", "Group %(number)s") % {"number": n} for n, _ in report.scope
+            ]
+        name += "_" + "_".join(groups)
     return f"{name}.xlsx"

@@ -11,7 +11,14 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views import View
 
-from activities.models import Activity
+from activities.models import Activity, LeaderPresence, RotationGroup
+from activities.roster.filters import (
+    DID_NOT_TAKE_PART,
+    OBLIGATION_BOUND,
+    OBLIGATION_MET,
+    OBLIGATION_MISSING,
+    TOOK_PART,
+)
 from activities.services import convened_groups
 from members.access import record_access
 from members.models import PersonalDataAccess, Role
@@ -44,6 +51,68 @@ class ReportAccessMixin(UserPassesTestMixin):
         return self.scope_groups is None or bool(self.scope_groups)
 
 
+class FigureLinks:
+    """The list behind each figure of a report: the activity list or the roster, filtered to
+    the report's period and scope with the lists' own query parameters, so that a figure and
+    its list agree to the digit (tests/reports/test_figure_links.py)."""
+
+    def __init__(self, report, scope_groups):
+        period = report.period
+        self.period = {"from": period.start.isoformat(), "to": period.end.isoformat()}
+        self.scope = {"scope": [g.pk for g in scope_groups]} if scope_groups else {}
+        self.group_pks = dict(RotationGroup.objects.values_list("number", "pk"))
+        self.report = report
+
+    def activities(self, **extra):
+        query = {
+            **self.period,
+            "status": Activity.Status.HELD,
+            "review": Activity.Review.APPROVED,
+            **self.scope,
+            **extra,
+        }
+        return f"{reverse('activities:activity_list')}?{urlencode(query, doseq=True)}"
+
+    def members(self, **extra):
+        query = {**self.period, "status": "all", **self.scope, **extra}
+        return f"{reverse('members:member_list')}?{urlencode(query, doseq=True)}"
+
+    def context(self):
+        report = self.report
+        group_pk = self.group_pks.get
+        return {
+            "activities": self.activities(),
+            "four_bodies": self.activities(leaders=LeaderPresence.Level.FOUR_BODIES),
+            "department": self.activities(leaders=LeaderPresence.Level.DEPARTMENT),
+            "members": self.members(),
+            "participants": self.members(took_part=TOOK_PART),
+            "non_participants": self.members(took_part=DID_NOT_TAKE_PART),
+            "obligation_bound": self.members(obligation=OBLIGATION_BOUND),
+            "obligation_met": self.members(obligation=OBLIGATION_MET),
+            "obligation_missing": self.members(obligation=OBLIGATION_MISSING),
+            "themes": [(t, self.activities(theme=t.key)) for t in report.themes],
+            "groups": [
+                (
+                    g,
+                    self.activities(group=group_pk(g.number)),
+                    self.members(in_group=group_pk(g.number)),
+                    self.members(in_group=group_pk(g.number), took_part=TOOK_PART),
+                )
+                for g in report.groups
+            ],
+            "roles": [
+                (r, self.members(role=r.key), self.members(role=r.key, took_part=TOOK_PART))
+                for r in report.by_role
+                if r.members
+            ],
+            "offices": [
+                (r, self.members(office=r.key), self.members(office=r.key, took_part=TOOK_PART))
+                for r in report.by_office
+            ],
+            "channels": [(c, self.activities(channel=c.channel)) for c in report.channels],
+        }
+
+
 class _ReportView(ReportAccessMixin, View):
     template_name = "reports/report.html"
 
@@ -73,6 +142,7 @@ class _ReportView(ReportAccessMixin, View):
                 "group_chart": charts.group_chart(report),
                 "this_year": timezone.localdate().year,
                 "awaiting_review": self.awaiting_review(report.period),
+                "links": FigureLinks(report, self.scope_groups).context(),
             },
         )
 

@@ -18,7 +18,7 @@ from activities.attachments.services import attachment_add, attachment_archive
 from activities.checkin.services import checkin_open
 from activities.models import Activity, ChatWebhook, CheckIn, ScheduleEntry
 from activities.schedule.services import calendar_feed_create, schedule_set_month
-from members.models import Role
+from members.models import PersonalDataAccess, Role
 from tests.activities.attachments import samples as attachment_samples
 from tests.activities.helpers import activity_data
 from tests.factories import ActivityFactory, MemberFactory, MembershipFactory, UserFactory
@@ -55,6 +55,7 @@ MATRIX = {
     "activities:group_detail": (("group_number",), ALL, None),
     "activities:group_members_edit": (("group_number",), STAFF, {"action": "add"}),
     "activities:activity_list": ((), ALL, None),
+    "activities:activity_export": ((), ALL, None),
     "activities:activity_detail": (("activity",), ALL, None),
     "activities:activity_create": ((), EDITORS, "activity"),
     "activities:activity_edit": (("activity",), OWN_GROUP, "activity"),
@@ -277,6 +278,34 @@ def test_post(world, name, role):
         assert _fingerprint() == before
     else:
         assert response.status_code not in (403, 404, 405, 500)
+
+
+# The list exports: what the filtered list shows, never cached, each in the access log with
+# its filters and row count.
+EXPORTS = {
+    "activities:activity_export": ("group", "activity_export"),
+    "roster:roster_export": ("group", "roster_export"),
+}
+EXPORT_CASES = [(name, role) for name in EXPORTS for role in ROLES]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "role"), EXPORT_CASES, ids=[f"{n}-{r}" for n, r in EXPORT_CASES])
+def test_list_exports_are_private_and_logged(world, name, role):
+    _args, table, _data = MATRIX[name]
+    param, kind = EXPORTS[name]
+    response = world["clients"][role].get(reverse(name), {param: world["group1"].pk})
+    expected = _expected(role, table)
+    assert response.status_code == expected
+    logged = PersonalDataAccess.objects.filter(kind=kind)
+    if expected != 200:
+        assert not logged.exists()
+        return
+    assert response["Cache-Control"] == "private, no-store"
+    assert response["Content-Disposition"].startswith("attachment")
+    entry = logged.get()
+    assert f"{param}={world['group1'].pk}" in entry.what
+    assert entry.rows > 0
 
 
 @pytest.mark.django_db

@@ -21,9 +21,16 @@ from members.roster import (
 )
 
 
-def roster_rows():
-    """The active members as roster rows, by group, conveners first, then by rank."""
-    members = Member.objects.active().with_role_rank().prefetch_related("offices")
+def roster_rows(members=None, *, visibility=None):
+    """The active members (or ``members``, a filtered roster) as roster rows, by group,
+    conveners first, then by rank. With ``visibility`` (a ContactVisibility), mobiles and
+    e-mails are masked as the roster page masks them."""
+    chosen = (
+        Member.objects.active()
+        if members is None
+        else Member.objects.filter(pk__in=members.values("pk"))
+    )
+    members = chosen.with_role_rank().prefetch_related("offices")
     memberships = {
         m.member_id: m for m in GroupMembership.objects.current().select_related("group")
     }
@@ -45,8 +52,12 @@ def roster_rows():
             "role": ROLE_HEADERS[member.role],
             "industry": member.industry,
             "township": member.township,
-            "mobile": member.mobile,
-            "email": member.email,
+            "mobile": visibility.display(member, membership and membership.group_id)
+            if visibility
+            else member.mobile,
+            "email": visibility.display_email(member, membership and membership.group_id)
+            if visibility
+            else member.email,
             "group": group_label(membership.group.number, membership.group.name)
             if membership
             else "",
@@ -57,9 +68,10 @@ def roster_rows():
         }
 
 
-def roster_export_workbook():
-    """The current roster as a formal table (see activities.roster.printable)."""
-    return write_roster_export(roster_rows())
+def roster_export_workbook(members=None, *, scope="", visibility=None):
+    """The current roster (or ``members``, filtered; ``scope`` says how) as a formal table (see
+    activities.roster.printable)."""
+    return write_roster_export(roster_rows(members, visibility=visibility), scope=scope)
 
 
 def roster_template_workbook():

@@ -2,19 +2,36 @@
 bookmarked links use: ``q``, ``role``, ``group``, ``industry``, ``township``, ``office``,
 ``status`` and ``order``.
 
+The report's figures link here with the period they count (``from`` and ``to``, days
+inclusive); then the list holds the members that period expects, as reports/tallies.py counts
+them (in a group at some time in the period, or present at a counted activity), and
+``scope`` (the groups of a convener's report), ``in_group`` (belonged to that group during
+the period), ``took_part`` (``yes``/``no``: present at a counted activity in the period; with
+``in_group``, while in that group) and ``obligation`` (``bound``/``met``/``missing``: the
+yearly obligation, activities/obligation.py) narrow it. These travel as hidden fields; the
+page says in words what they select.
+
 Every parameter is optional. An invalid value is ignored rather than emptying the list, and
 ``status`` and ``order`` fall back to their defaults (active members, by role).
 """
 
 import django_filters
 from django import forms
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from activities.models import GroupMembership, RotationGroup
+from activities import obligation
+from activities.models import Activity, Attendance, GroupMembership, RotationGroup
 from activities.roster.mobiles import ContactVisibility
 from members.models import FederationRole, Member, PublicOffice
 
 NO_GROUP = "0"
+TOOK_PART, DID_NOT_TAKE_PART = "yes", "no"
+OBLIGATION_BOUND, OBLIGATION_MET, OBLIGATION_MISSING = "bound", "met", "missing"
+# The years a report may cover (reports.tallies.FIRST_YEAR and LAST_YEAR; reports depends on
+# activities, not the reverse): a period outside them is ignored, as the report refuses it.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+PERIOD_FILTERS = ("from", "to", "scope", "in_group", "took_part", "obligation")
 
 
 class MemberFilterSet(django_filters.FilterSet):
@@ -69,6 +86,27 @@ class MemberFilterSet(django_filters.FilterSet):
         empty_label=None,
     )
 
+    scope = django_filters.ModelMultipleChoiceFilter(
+        queryset=RotationGroup.objects.all(), method="in_period", widget=forms.MultipleHiddenInput
+    )
+    in_group = django_filters.ModelChoiceFilter(
+        queryset=RotationGroup.objects.all(), method="in_period", widget=forms.HiddenInput
+    )
+    took_part = django_filters.ChoiceFilter(
+        choices=[(TOOK_PART, _("took part")), (DID_NOT_TAKE_PART, _("did not take part"))],
+        method="in_period",
+        widget=forms.HiddenInput,
+    )
+    obligation = django_filters.ChoiceFilter(
+        choices=[
+            (OBLIGATION_BOUND, _("bound by the yearly obligation")),
+            (OBLIGATION_MET, _("met the yearly obligation")),
+            (OBLIGATION_MISSING, _("did not meet the yearly obligation")),
+        ],
+        method="in_period",
+        widget=forms.HiddenInput,
+    )
+
     class Meta:
         model = Member
         fields = ()
@@ -87,7 +125,58 @@ class MemberFilterSet(django_filters.FilterSet):
 
     def extra_filters_used(self):
         """Whether a filter other than the search box is set (the phone layout shows them)."""
-        return any(self.data.get(name) for name in self.filters if name != "q")
+        return any(
+            self.data.get(name) for name in self.filters if name not in ("q", *PERIOD_FILTERS)
+        )
+
+    def period(self):
+        """(start, end) when the list is a report figure's, else None."""
+        if not self.is_bound:
+            return None
+        self.form.is_valid()  # an invalid value elsewhere leaves the valid ones in use
+        chosen = self.form.cleaned_data
+        start, end = chosen.get("from"), chosen.get("to")
+        if start and end and start <= end and FIRST_YEAR <= start.year <= end.year <= LAST_YEAR:
+            return start, end
+        return None
+
+    def description(self):
+        """The filters in use, in words, for an export's subtitle (empty when none is)."""
+        self.form.is_valid()
+        chosen = self.form.cleaned_data
+        parts = []
+        if chosen.get("q"):
+            parts.append(f"“{chosen['q']}”")
+        for name in ("role", "group", "industry", "township", "office"):
+            if chosen.get(name):
+                choices = dict(self.form.fields[name].choices)
+                parts.append(str(choices.get(chosen[name], chosen[name])))
+        if chosen.get("status") and chosen["status"] != self.STATUS_ACTIVE:
+            parts.append(str(dict(self.form.fields["status"].choices)[chosen["status"]]))
+        period = self.period_description()
+        if period:
+            parts.append(period)
+        return "；".join(parts)
+
+    def period_description(self):
+        """What the report figure's parameters select, in words (None without a period)."""
+        period = self.period()
+        if period is None:
+            return None
+        chosen = self.form.cleaned_data
+        parts = [_("%(start)s to %(end)s") % {"start": _day(period[0]), "end": _day(period[1])}]
+        if chosen.get("scope"):
+            parts.append("、".join(str(g) for g in chosen["scope"]))
+        if chosen.get("in_group"):
+            parts.append(_("in %(group)s during the period") % {"group": chosen["in_group"]})
+        for name in ("took_part", "obligation"):
+            if chosen.get(name):
+                parts.append(dict(self.filters[name].extra["choices"])[chosen[name]])
+        return "；".join(str(p) for p in parts)
+
+    def in_period(self, queryset, name, value):
+        # Applied together, in filter_queryset: they only mean something with the period.
+        return queryset
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
@@ -96,6 +185,54 @@ class MemberFilterSet(django_filters.FilterSet):
             queryset = self.filter_status(queryset, "status", self.STATUS_ACTIVE)
         if not chosen.get("order"):
             queryset = self.order_members(queryset, "order", self.ORDER_ROLE)
+        period = self.period()
+        if period is not None:
+            queryset = self.filter_period(queryset, *period, chosen)
+        return queryset
+
+    def filter_period(self, queryset, start, end, chosen):
+        """The members a report figure counts (reports/tallies.py, the same rules)."""
+        group_ids = [g.pk for g in chosen["scope"]] if chosen.get("scope") else None
+        counted = Activity.objects.counted().in_period(start, end)
+        memberships = obligation.memberships_during(start, end)
+        if group_ids is not None:
+            counted = counted.filter(group_id__in=group_ids)
+            memberships = memberships.filter(group_id__in=group_ids)
+        attendances = Attendance.objects.filter(activity__in=counted.values("pk"))
+        queryset = queryset.filter(
+            Q(pk__in=memberships.values("member_id")) | Q(pk__in=attendances.values("member_id"))
+        )
+        in_group = chosen.get("in_group")
+        if in_group:
+            queryset = queryset.filter(
+                pk__in=memberships.filter(group=in_group).values("member_id")
+            )
+        took_part = chosen.get("took_part")
+        if took_part:
+            if in_group:
+                # Present on a day they were in that group: one filter() call, so every
+                # condition applies to the same membership row.
+                attendances = attendances.filter(
+                    Q(member__memberships__group=in_group)
+                    & Q(member__memberships__start_date__lte=F("activity__date"))
+                    & (
+                        Q(member__memberships__end_date__isnull=True)
+                        | Q(member__memberships__end_date__gt=F("activity__date"))
+                    )
+                )
+            present = attendances.values("member_id")
+            if took_part == TOOK_PART:
+                queryset = queryset.filter(pk__in=present)
+            else:
+                queryset = queryset.exclude(pk__in=present)
+        wanted = chosen.get("obligation")
+        if wanted:
+            judged = obligation.period_judgement(start, end, group_ids=group_ids)
+            if wanted == OBLIGATION_MET:
+                judged = [pk for pk, met in judged.items() if met]
+            elif wanted == OBLIGATION_MISSING:
+                judged = [pk for pk, met in judged.items() if not met]
+            queryset = queryset.filter(pk__in=list(judged))
         return queryset
 
     def filter_search(self, queryset, name, value):
@@ -128,3 +265,17 @@ class MemberFilterSet(django_filters.FilterSet):
         if value == self.ORDER_STROKES:
             return queryset.by_strokes()
         return queryset.by_role()
+
+
+def _day(day):
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def _roster_date_filter():
+    return django_filters.DateFilter(method="in_period", widget=forms.HiddenInput)
+
+
+# ``from`` is a Python keyword: the period's filters are added by name (the report's own
+# query parameters).
+MemberFilterSet.base_filters["from"] = _roster_date_filter()
+MemberFilterSet.base_filters["to"] = _roster_date_filter()

@@ -44,6 +44,13 @@ def with_current_group(queryset):
     )
 
 
+def list_query(request):
+    """The list's filters as a query string without the page (for its export link)."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
 class MemberListView(ListView):
     """The roster. Searches count against a per-login limit (ROSTER_SEARCH_LIMIT per
     ROSTER_SEARCH_WINDOW seconds); a search by number is written to the access log."""
@@ -94,6 +101,8 @@ class MemberListView(ListView):
         context = super().get_context_data(
             filter_form=self.filterset.form,
             filters_open=self.filterset.extra_filters_used(),
+            period_description=self.filterset.period_description(),
+            export_query=list_query(self.request),
             **kwargs,
         )
         visibility = ContactVisibility(self.request.user)

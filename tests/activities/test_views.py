@@ -37,6 +37,7 @@ POST_ONLY = {"anonymous": 302, "staff": 405, "leader": 403, "convener": 403, "me
 MATRIX = [
     ("activities:home", None, READ),
     ("activities:activity_list", None, READ),
+    ("activities:activity_export", None, READ),
     ("activities:activity_detail", "activity", READ),
     ("activities:activity_create", None, GROUP_WRITE),
     ("activities:activity_edit", "activity", GROUP_WRITE),

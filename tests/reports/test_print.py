@@ -11,9 +11,12 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from activities.export import activity_list_workbook
+from activities.models import Activity, GroupMembership
 from activities.roster.export import roster_export_workbook
 from activities.schedule.export import schedule_workbook
 from activities.schedule.months import year_schedule
+from members.models import Member
 from reports.excel import workbook_bytes
 from reports.tallies import Period, tally
 from tests.printed import Printed, check
@@ -48,6 +51,21 @@ def test_every_workbook_prints_readably(db, tmp_path):
     (tmp_path / "roster").mkdir()
     printed = Printed(roster_export_workbook(), tmp_path / "roster")
     check(printed, {"执委会成员名册": 14})  # 132 members: two landscape pages across
+
+    (tmp_path / "roster9").mkdir()
+    ninth = Member.objects.filter(
+        pk__in=GroupMembership.objects.current().filter(group__number=9).values("member_id")
+    )
+    printed = Printed(roster_export_workbook(ninth, scope="第9组"), tmp_path / "roster9")
+    check(printed, {"执委会成员名册": 2})
+
+    (tmp_path / "activities").mkdir()
+    activities = Activity.objects.filter(archived_at__isnull=True).select_related("group")
+    printed = Printed(
+        activity_list_workbook(activities.with_person_times().order_by("-date")),
+        tmp_path / "activities",
+    )
+    check(printed, {"轮值活动清单": 2})
 
     (tmp_path / "schedule").mkdir()
     printed = Printed(schedule_workbook(2018, year_schedule(2018)), tmp_path / "schedule")

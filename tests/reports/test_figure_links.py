@@ -1,0 +1,135 @@
+"""Every figure on the report page opens the list behind it, and the list agrees to the digit.
+
+The seed's report is read for several periods (whole years, a span across years, a few months)
+by the leadership and by a convener (whose report covers their group); every link from a figure
+to the activity list or the roster is followed, and the list's row count (or its person-times)
+must be the figure.
+"""
+
+import re
+from html.parser import HTMLParser
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+
+from members.models import User
+
+LISTS = (reverse("activities:activity_list"), reverse("members:member_list"))
+# Figures identified by their element id rather than a data-figure attribute.
+BY_ID = {
+    "figure-activities": "activities",
+    "figure-person-times": "person-times",
+    "figure-four-bodies": "activities",
+    "figure-department": "activities",
+    "figure-participants": "members",
+    "figure-members": "members",
+    "figure-obligation-met": "members",
+    "figure-obligation-bound": "members",
+    "figure-obligation-missing": "members",
+}
+PERIODS = [
+    ("reports:report_year", [2018], None),
+    ("reports:report_year", [2019], None),
+    ("reports:report_period", [], {"from": "2017-11-01", "to": "2019-07-31"}),
+    ("reports:report_period", [], {"from": "2018-03-01", "to": "2018-09-30"}),
+]
+
+
+class _Links(HTMLParser):
+    """(kind, number shown, href) of every link from a figure to a list."""
+
+    def __init__(self):
+        super().__init__()
+        self.links = []
+        self._open = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        href = attrs.get("href") or ""
+        if tag == "a" and href.split("?")[0] in LISTS and "?" in href:
+            kind = attrs.get("data-figure") or BY_ID.get(attrs.get("id"))
+            self._open = [kind, "", href, attrs.get("id")]
+
+    def handle_data(self, data):
+        if self._open is not None:
+            self._open[1] += data
+
+    def handle_endtag(self, tag):
+        if tag == "a" and self._open is not None:
+            self.links.append(tuple(self._open))
+            self._open = None
+
+
+def _figure_links(html):
+    parser = _Links()
+    parser.feed(html)
+    return parser.links
+
+
+def _list_figure(client, href, kind):
+    response = client.get(href)
+    assert response.status_code == 200, href
+    if kind == "person-times":
+        return response.context["person_times"]
+    return response.context["paginator"].count
+
+
+@pytest.fixture
+def seeded(db):
+    call_command("seed_demo", password="demo-pass-123", stdout=StringIO())
+
+
+def _check(client, name, args, query):
+    response = client.get(reverse(name, args=args), query)
+    assert response.status_code == 200
+    report = response.context["report"]
+    links = _figure_links(response.content.decode())
+    checked = 0
+    for kind, text, href, element_id in links:
+        if element_id == "figure-participation" or not re.search(r"\d", text):
+            # a rate (its link is the participants' list, checked as its own figure), or a
+            # heading that opens a list without showing a number
+            continue
+        assert kind, (text, href)
+        number = int(re.search(r"\d+", text).group())
+        assert _list_figure(client, href, kind) == number, (text, href)
+        checked += 1
+    return report, links, checked
+
+
+@pytest.mark.django_db
+def test_every_figure_agrees_with_the_list_it_opens(seeded):
+    client = Client()
+    client.force_login(User.objects.get(username="leader"))
+    for name, args, query in PERIODS:
+        report, links, checked = _check(client, name, args, query)
+        assert report.activity_count > 0
+        ids = {element_id for _kind, _text, _href, element_id in links}
+        assert set(BY_ID) - {"figure-obligation-missing"} <= ids
+        kinds = [kind for kind, *_rest in links]
+        # themes, groups, roles, offices and channels each link their figures
+        assert kinds.count("activities") >= 6 + len(report.groups) + 2
+        assert kinds.count("members") >= 2 * len(report.groups) + 4
+        assert checked == len(links) - 2
+
+    # The missed obligation opens exactly those members.
+    for year in (2018, 2019, 2020):
+        response = client.get(reverse("reports:report_year", args=[year]))
+        report = response.context["report"]
+        if report.standing_missing:
+            break
+    else:
+        pytest.fail("the seed has no year with a missed obligation")
+    hrefs = {i: href for _k, _t, href, i in _figure_links(response.content.decode())}
+    listed = client.get(hrefs["figure-obligation-missing"]).context["members"]
+    assert sorted(m.name for m in listed) == sorted(m.name for m in report.standing_missing)
+
+    # A convener's report covers their group, and so do the lists it opens.
+    client.force_login(User.objects.get(username="convener"))
+    report, links, checked = _check(client, "reports:report_year", [2018], None)
+    assert report.is_scoped
+    assert checked > 10
+    assert all("scope=" in href for _k, _t, href, _id in links)
