@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('members', '0005_personal_data_access_log'),
+        ('members', '0006_member_pinyin_search_columns'),
     ]
 
     operations = [
