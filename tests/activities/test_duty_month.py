@@ -21,8 +21,8 @@ NEW = reverse("activities:activity_create")
 @pytest.fixture
 def months(group1, group2):
     """第1组 on duty in March, 第2组 in May."""
-    schedule_set_month(year=YEAR, month=3, group=group1, by=None)
-    schedule_set_month(year=YEAR, month=5, group=group2, by=None)
+    schedule_set_month(year=YEAR, month=3, group=group1, by=None, note="据年度安排补录")
+    schedule_set_month(year=YEAR, month=5, group=group2, by=None, note="据年度安排补录")
     schedule_set_month(year=YEAR, month=4, no_activity=True, note="清明", by=None)
 
 
@@ -105,7 +105,7 @@ def test_make_up_and_swap_find_their_months(group1, group2, months):
 
 
 def test_a_make_up_across_the_new_year_is_filed_in_december(group1):
-    schedule_set_month(year=YEAR - 1, month=12, group=group1, by=None)
+    schedule_set_month(year=YEAR - 1, month=12, group=group1, by=None, note="据年度安排补录")
     late = ActivityFactory(
         group=group1, date=datetime.date(YEAR, 1, 8), off_duty_reason="makeup", title="跨年补办"
     )
@@ -115,7 +115,7 @@ def test_a_make_up_across_the_new_year_is_filed_in_december(group1):
 
 
 def test_a_group_without_a_duty_month_stays_where_it_was_held(group1, group2):
-    schedule_set_month(year=YEAR, month=3, group=group1, by=None)
+    schedule_set_month(year=YEAR, month=3, group=group1, by=None, note="据年度安排补录")
     stray = ActivityFactory(group=group2, date=datetime.date(YEAR, 3, 3), off_duty_reason="swap")
     march = year_schedule(YEAR)[2]
     assert march.others == [stray] and march.held == []

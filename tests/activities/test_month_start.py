@@ -42,7 +42,7 @@ def _home(client):
 
 def test_month_link_fills_group_plan_and_held_status(staff_client, group1, group2, today):
     today.set(datetime.date(2026, 11, 20))
-    schedule_set_month(year=2026, month=11, group=group2, by=None)
+    schedule_set_month(year=2026, month=11, group=group2, by=None, note="据年度安排补录")
     _plan(group2, datetime.date(2026, 11, 12), title="银企对接会", theme=Theme.INDUSTRY)
     response = staff_client.get(NEW, {"month": "2026-11"})
     assert response.status_code == 200
@@ -60,13 +60,13 @@ def test_month_link_fills_group_plan_and_held_status(staff_client, group1, group
 
 def test_month_without_a_plan_gives_today_in_the_current_month(staff_client, group1, today):
     today.set(datetime.date(2026, 11, 20))
-    schedule_set_month(year=2026, month=11, group=group1, by=None)
+    schedule_set_month(year=2026, month=11, group=group1, by=None, note="据年度安排补录")
     form = staff_client.get(NEW, {"month": "2026-11"}).context["form"]
     assert form["group"].value() == group1.pk
     assert form["date"].value() == datetime.date(2026, 11, 20)
     assert form["title"].value() in (None, "")
     # An earlier month without a plan leaves the date to the user.
-    schedule_set_month(year=2026, month=10, group=group1, by=None)
+    schedule_set_month(year=2026, month=10, group=group1, by=None, note="据年度安排补录")
     form = staff_client.get(NEW, {"month": "2026-10"}).context["form"]
     assert form["group"].value() == group1.pk and form["date"].value() in (None, "")
 
@@ -77,7 +77,7 @@ def test_month_without_a_plan_gives_today_in_the_current_month(staff_client, gro
 )
 def test_a_bad_month_is_ignored(staff_client, group1, today, value):
     today.set(datetime.date(2026, 11, 20))
-    schedule_set_month(year=2026, month=11, group=group1, by=None)
+    schedule_set_month(year=2026, month=11, group=group1, by=None, note="据年度安排补录")
     response = staff_client.get(NEW, {"month": value})
     assert response.status_code == 200
     form = response.context["form"]
@@ -97,8 +97,8 @@ def test_convener_prefills_only_their_own_groups_month(
     convener_client, group1, group2, convener_user, today
 ):
     today.set(datetime.date(2026, 11, 20))
-    schedule_set_month(year=2026, month=11, group=group2, by=None)
-    schedule_set_month(year=2026, month=10, group=group1, by=None)
+    schedule_set_month(year=2026, month=11, group=group2, by=None, note="据年度安排补录")
+    schedule_set_month(year=2026, month=10, group=group1, by=None, note="据年度安排补录")
     _plan(group2, datetime.date(2026, 11, 25), title="外组计划")
     response = convener_client.get(NEW, {"month": "2026-11"})
     assert response.status_code == 200
@@ -114,7 +114,7 @@ def test_home_offers_the_month_button_and_says_when_the_plan_date_passed(
     staff_client, convener_client, member_client, group1, today
 ):
     today.set(datetime.date(2026, 11, 10))
-    schedule_set_month(year=2026, month=11, group=group1, by=None)
+    schedule_set_month(year=2026, month=11, group=group1, by=None, note="据年度安排补录")
     _plan(group1, datetime.date(2026, 11, 5), title="乡村振兴座谈")
     for client in (staff_client, convener_client):
         page = _home(client).content.decode()
@@ -129,7 +129,7 @@ def test_home_offers_the_month_button_and_says_when_the_plan_date_passed(
 def test_home_says_when_the_month_is_ending_without_a_record(
     staff_client, convener_client, group1, today
 ):
-    schedule_set_month(year=2026, month=11, group=group1, by=None)
+    schedule_set_month(year=2026, month=11, group=group1, by=None, note="据年度安排补录")
     today.set(datetime.date(2026, 11, 23))
     assert "尚未登记" not in _home(staff_client).content.decode()
     today.set(datetime.date(2026, 11, 24))
@@ -142,7 +142,7 @@ def test_home_says_when_the_month_is_ending_without_a_record(
 
 def test_a_recorded_month_has_no_button_and_no_warning(staff_client, group1, today):
     today.set(datetime.date(2026, 11, 30))
-    schedule_set_month(year=2026, month=11, group=group1, by=None)
+    schedule_set_month(year=2026, month=11, group=group1, by=None, note="据年度安排补录")
     ActivityFactory(group=group1, date=datetime.date(2026, 11, 20))
     page = _home(staff_client).content.decode()
     assert "登记本月活动" not in page and "尚未登记" not in page
@@ -152,10 +152,10 @@ def test_overdue_earlier_months_are_listed_with_their_own_buttons(
     staff_client, convener_client, group1, group2, today
 ):
     today.set(datetime.date(2026, 11, 10))
-    schedule_set_month(year=2026, month=8, group=group1, by=None)
-    schedule_set_month(year=2026, month=9, group=group2, by=None)
-    schedule_set_month(year=2026, month=10, group=group1, by=None)
-    schedule_set_month(year=2026, month=11, group=group2, by=None)
+    schedule_set_month(year=2026, month=8, group=group1, by=None, note="据年度安排补录")
+    schedule_set_month(year=2026, month=9, group=group2, by=None, note="据年度安排补录")
+    schedule_set_month(year=2026, month=10, group=group1, by=None, note="据年度安排补录")
+    schedule_set_month(year=2026, month=11, group=group2, by=None, note="据年度安排补录")
     ActivityFactory(group=group1, date=datetime.date(2026, 8, 20))  # August is done
     page = _home(staff_client).content.decode()
     assert "2026年9月已过，第2组 · 商贸物流组的活动尚未登记。" in page
@@ -172,8 +172,8 @@ def test_overdue_earlier_months_are_listed_with_their_own_buttons(
 
 def test_december_overdue_is_seen_in_january(staff_client, group1, group2, today):
     today.set(datetime.date(2027, 1, 5))
-    schedule_set_month(year=2026, month=12, group=group1, by=None)
-    schedule_set_month(year=2027, month=1, group=group2, by=None)
+    schedule_set_month(year=2026, month=12, group=group1, by=None, note="据年度安排补录")
+    schedule_set_month(year=2027, month=1, group=group2, by=None, note="据年度安排补录")
     page = _home(staff_client).content.decode()
     assert "2026年12月已过" in page and 'href="/activities/new/?month=2026-12"' in page
 
@@ -194,7 +194,7 @@ def _post_from_month(client, month, group, **fields):
 
 def test_the_record_replaces_the_plan_it_started_from(staff_client, group1, staff_user, today):
     today.set(datetime.date(2026, 11, 20))
-    schedule_set_month(year=2026, month=11, group=group1, by=None)
+    schedule_set_month(year=2026, month=11, group=group1, by=None, note="据年度安排补录")
     plan = _plan(group1, datetime.date(2026, 11, 12))
     response, data = _post_from_month(staff_client, "2026-11", group1, date="2026-11-12")
     assert data["plan"] == plan.pk
@@ -214,7 +214,7 @@ def test_a_plan_with_a_check_in_or_of_another_group_is_kept(
     from activities.checkin.services import checkin_open
 
     today.set(datetime.date(2026, 11, 20))
-    schedule_set_month(year=2026, month=11, group=group1, by=None)
+    schedule_set_month(year=2026, month=11, group=group1, by=None, note="据年度安排补录")
     plan = _plan(group1, datetime.date(2026, 11, 12))
     checkin_open(activity=plan, by=staff_user)
     response, _data = _post_from_month(staff_client, "2026-11", group1, date="2026-11-12")

@@ -48,9 +48,9 @@ def office(monkeypatch):
     MembershipFactory(member=convener, group=g1, is_convener=True)
     for name in ("林子涵", "陈一鸣", "黄思远"):
         MembershipFactory(member=MemberFactory(name=name), group=g1)
-    schedule_set_month(year=2026, month=10, group=g2, by=None)
-    schedule_set_month(year=2026, month=11, group=g1, by=None)
-    schedule_set_month(year=2026, month=12, group=g2, by=None)
+    schedule_set_month(year=2026, month=10, group=g2, by=None, note="据年度安排补录")
+    schedule_set_month(year=2026, month=11, group=g1, by=None, note="据年度安排补录")
+    schedule_set_month(year=2026, month=12, group=g2, by=None, note="据年度安排补录")
     ActivityFactory(
         group=g1,
         date=datetime.date(2026, 11, 20),
@@ -135,12 +135,16 @@ def test_a_record_outside_the_duty_month_asks_why_and_is_filed_under_its_group(
     page.select_option("#id_theme", "seminar")
     page.select_option("#id_status", "held")
     page.get_by_role("button", name="保存").click()
+    # Nobody of 第2组 is on the roster here: say so to the status question first.
+    keep_held = page.locator("button[name=status_decision][value=keep_held_empty]")
+    keep_held.click()
     question = page.locator("[data-off-duty]")
     expect(question).to_contain_text("2026年11月是第1组 · 电机电器组的轮值月")
     _shot(page, "off-duty-question-1366")
     page.select_option("#id_off_duty_reason", "early")
     page.fill("#id_off_duty_note", "12月外出考察")
     page.get_by_role("button", name="保存").click()
+    keep_held.click()  # the question is asked again on this save: the answer is per save
     expect(page.locator("[data-off-duty-reason]")).to_contain_text("提前")
     page.goto(live_server.url + "/schedule/2026/")
     november = page.locator("tbody tr").nth(10)

@@ -56,7 +56,7 @@ def robot(settings):
 @pytest.fixture
 def duty(group1):
     MembershipFactory(group=group1, is_convener=True, member__name="郑兴", member__email="")
-    schedule_set_month(year=2026, month=12, group=group1, by=None)
+    schedule_set_month(year=2026, month=12, group=group1, by=None, note="据年度安排补录")
 
 
 def _robot(robot, platform, staff, **kwargs):
@@ -205,7 +205,7 @@ def test_two_runs_at_the_same_moment_post_each_reminder_once(robot, duty, staff_
 
 def test_overdue_notice_goes_to_the_group_chat_without_any_email(robot, group1, staff_user):
     """No staff login has an e-mail address: the group chat still hears of the month."""
-    schedule_set_month(year=2026, month=10, group=group1, by=None)
+    schedule_set_month(year=2026, month=10, group=group1, by=None, note="据年度安排补录")
     _robot(robot, "feishu", staff_user)
     report = reminders_send(today=datetime.date(2026, 11, 3))
     assert [(kind, key) for _n, kind, key in report.chat_sent] == [("month_overdue", "2026-10")]
