@@ -21,7 +21,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from activities.models import Activity, ChatDelivery, ChatWebhook, ReminderLog, ScheduleEntry
-from activities.schedule.months import next_month
+from activities.schedule.months import MonthStatus, next_month, year_schedule
 from activities.schedule.webhooks import ChatMessage, DeliveryFailed, post_message
 from members.models import Role, User
 
@@ -273,20 +273,16 @@ def _upcoming_duty(report, today, days_before):
 
 def _overdue_months(report, today):
     since = today - datetime.timedelta(days=OVERDUE_LOOKBACK_DAYS)
-    candidates = ScheduleEntry.objects.filter(
-        group__isnull=False, no_activity=False, year__gte=since.year
-    ).select_related("group")
-    for entry in candidates:
-        month_end = next_month(datetime.date(entry.year, entry.month, 1)) - datetime.timedelta(
-            days=1
-        )
-        if not (since <= month_end < today):
-            continue
-        held = Activity.objects.held().filter(
-            group=entry.group, date__year=entry.year, date__month=entry.month
-        )
-        if held.exists():
-            continue
+    # The schedule's own month status: a record held early, as a make-up or by a swap is filed
+    # under its group's duty month (months.year_schedule), so that month is not overdue.
+    rows = [
+        row
+        for year in range(since.year, today.year + 1)
+        for row in year_schedule(year, today=today)
+        if row.status == MonthStatus.OVERDUE and since <= row.last_day < today
+    ]
+    for row in rows:
+        entry = row.entry
         month_label = _month_label(datetime.date(entry.year, entry.month, 1))
         _send_once(
             report,

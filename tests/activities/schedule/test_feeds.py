@@ -22,8 +22,8 @@ def _events(response):
 
 def test_feed_parses_and_has_stable_uids(client, group1, group2, staff_user):
     year = datetime.date.today().year
-    schedule_set_month(year=year, month=12, group=group1, by=None)
-    schedule_set_month(year=year, month=11, group=group2, by=None)
+    schedule_set_month(year=year, month=12, group=group1, by=None, note="据年度安排补录")
+    schedule_set_month(year=year, month=11, group=group2, by=None, note="据年度安排补录")
     planned = ActivityFactory(
         group=group1,
         date=datetime.date(year, 12, 12),
@@ -55,8 +55,8 @@ def test_feed_parses_and_has_stable_uids(client, group1, group2, staff_user):
 
 def test_group_feed_has_only_that_group(client, group1, group2, staff_user):
     year = datetime.date.today().year
-    schedule_set_month(year=year, month=12, group=group1, by=None)
-    schedule_set_month(year=year, month=11, group=group2, by=None)
+    schedule_set_month(year=year, month=12, group=group1, by=None, note="据年度安排补录")
+    schedule_set_month(year=year, month=11, group=group2, by=None, note="据年度安排补录")
     feed = calendar_feed_create(by=staff_user, group=group2)
     events, _cal = _events(client.get(reverse("schedule:calendar_feed", args=[feed.token])))
     assert list(events) == [f"schedule-{year}-11@fuan-rotation"]

@@ -40,7 +40,7 @@ def staff_with_email(db):
 
 
 def test_conveners_are_reminded_once_before_their_month(group1, conveners, staff_with_email):
-    schedule_set_month(year=2026, month=12, group=group1, by=None)
+    schedule_set_month(year=2026, month=12, group=group1, by=None, note="据年度安排补录")
     assert reminders_send(today=datetime.date(2026, 11, 20), days_before=7).sent == []
     report = reminders_send(today=datetime.date(2026, 11, 25), days_before=7)
     kinds = sorted(kind for kind, _key, _to in report.sent)
@@ -82,6 +82,16 @@ def test_no_overdue_reminder_when_the_month_was_held(group1, staff_with_email):
     assert reminders_send(today=datetime.date(2026, 11, 3)).sent == []
 
 
+def test_no_overdue_reminder_when_the_group_held_it_early(group1, group2, staff_with_email):
+    """第1组 held October's activity in September, 第2组's month, and said so (提前): the
+    schedule files it under October, and no notice says October was missed."""
+    schedule_set_month(year=2026, month=9, group=group2, by=None, note="据年度安排补录")
+    schedule_set_month(year=2026, month=10, group=group1, by=None, note="据年度安排补录")
+    ActivityFactory(group=group1, date=datetime.date(2026, 9, 24), off_duty_reason="early")
+    ActivityFactory(group=group2, date=datetime.date(2026, 9, 10))
+    assert reminders_send(today=datetime.date(2026, 11, 3)).sent == []
+
+
 def test_staff_hear_of_records_awaiting_approval(group1, staff_with_email, convener_user):
     activity = ActivityFactory(group=group1)
     activity_submit(activity=activity, by=convener_user)
@@ -97,7 +107,7 @@ def test_staff_hear_of_records_awaiting_approval(group1, staff_with_email, conve
 
 
 def test_a_failed_send_is_retried(group1, conveners, settings):
-    schedule_set_month(year=2026, month=12, group=group1, by=None)
+    schedule_set_month(year=2026, month=12, group=group1, by=None, note="据年度安排补录")
     settings.EMAIL_BACKEND = "tests.activities.schedule.test_reminders.FailingBackend"
     with pytest.raises(ConnectionError):
         reminders_send(today=datetime.date(2026, 11, 25))
@@ -107,7 +117,7 @@ def test_a_failed_send_is_retried(group1, conveners, settings):
 
 
 def test_command_prints_what_it_did(group1, conveners):
-    schedule_set_month(year=2026, month=12, group=group1, by=None)
+    schedule_set_month(year=2026, month=12, group=group1, by=None, note="据年度安排补录")
     out = StringIO()
     call_command("send_reminders", "--today", "2026-11-25", stdout=out)
     text = out.getvalue()
