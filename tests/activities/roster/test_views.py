@@ -182,7 +182,7 @@ class TestMemberPage:
         totals = {row["year"]: row["count"] for row in response.context["totals_by_year"]}
         assert totals == {2018: 2, 2019: 1}
         html = response.content.decode()
-        assert "2018-08-15" in html
+        assert "2018年8月15日" in html
         assert "政协委员" in html
         assert "电机电器组" in html
 
