@@ -11,6 +11,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 
+from activities.attachments.gallery import activity_print_photos
 from activities.printouts.sheets import (
     FILING_TITLE,
     attendees_by_group,
@@ -73,9 +74,7 @@ class FilingCopyView(_PrintoutView):
             leader_levels=leaders_by_level(activity),
             outcomes=activity.outcomes.select_related("member"),
             publicity=publicity,
-            # Photos and scans come with attachments (issue 14, item 5): the template's
-            # {% block photos %} shows them once this list is filled.
-            activity_photos=[],
+            photos=activity_print_photos(activity),
             printed_on=chinese_date(timezone.localdate()),
             **kwargs,
         )

@@ -66,3 +66,11 @@ def test_two_photos_a_row_on_paper():
     rule = re.search(r"\.print-photos \{(.*?)\}", css, re.S).group(1)
     assert "grid-template-columns: 1fr 1fr" in rule
     assert "break-inside: avoid" in css
+
+
+def test_the_filing_copy_prints_the_photos(activity, attached, client, staff_user):
+    client.force_login(staff_user)
+    html = client.get(f"/activities/{activity.pk}/print/").content.decode()
+    assert f"/attachments/{attached[0].pk}/thumbnail/" in html
+    assert f"/attachments/{attached[1].pk}/thumbnail/" in html
+    assert "集体合影" in html and "已归档的照片" not in html
