@@ -16,6 +16,8 @@ def test_staff_menu_fits_and_its_drop_downs_open(browser, live_server, login_as,
     page.goto(f"{live_server.url}/")
     if width < 992:
         page.locator(".navbar-toggler").click()
+        # The menu slides open; a click on 管理 while it still moves can miss under load.
+        page.locator("#site-nav-links.show:not(.collapsing)").wait_for(state="visible")
     else:
         # Every item of the menu on one line: none wraps or drops below the first.
         tops = page.locator("#site-nav-links .navbar-nav > .nav-item").evaluate_all(
