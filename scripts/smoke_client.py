@@ -231,11 +231,14 @@ def main(base, username, password):
     convener.get("/my-group/")
 
     step(5, "staff record an activity of group 1")
-    token, form = staff.csrf("/activities/new/")
+    # "Record an activity" from group 1's page: the form lists that group's members to tick.
+    token, form = staff.csrf("/activities/new/?group=1")
     group = re.search(r'<option value="(\d+)"[^>]*>\s*第1组', form)
     if not group:
         raise StepFailed("group 1 (created by the import) is not offered on the activity form")
     attendees = re.findall(r'name="attendees" value="(\d+)"', form)
+    if not attendees:
+        raise StepFailed("the activity form lists none of group 1's members to tick")
     # The form's one-time token, as a browser sends it back (a post without it is refused).
     submission = re.search(r'name="submission_token" value="([0-9a-f]{32})"', form)
     if not submission:

@@ -4,6 +4,7 @@ and date drill-down use, plus raw lookups, each with hostile values."""
 
 import pytest
 from django.contrib import admin
+from django.db import connection
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -60,8 +61,13 @@ def test_the_admins_overflow_is_a_clear_400(superuser_client, group1):
     ActivityFactory(group=group1)
     url = reverse("admin:activities_activity_changelist")
     response = superuser_client.get(url, {"group": "99999999999999999999999"})
-    assert response.status_code == 400
-    assert "数值过大" in response.content.decode()
+    if connection.vendor == "sqlite":
+        # SQLite's driver cannot bind the number ("Python int too large"): a clear 400.
+        assert response.status_code == 400
+        assert "数值过大" in response.content.decode()
+    else:
+        # Django knows PostgreSQL's integer range: an out-of-range id simply matches nothing.
+        assert response.status_code == 200
     publicity = reverse("admin:activities_publicity_changelist")
     assert superuser_client.get(publicity, {"date__year": "-1"}).status_code == 400
     assert superuser_client.get(url, {"status__exact": "\x00"}).status_code == 400
