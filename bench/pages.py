@@ -100,7 +100,9 @@ def _extras():
     year = today.year
     for month in range(1, 13):
         group = RotationGroup.objects.get(number=month)
-        schedule_set_month(year=year, month=month, group=group, by=staff)
+        schedule_set_month(
+            year=year, month=month, group=group, by=staff, note="据年度轮值安排表补录"
+        )
     held = Activity.objects.filter(group=group1, status=Activity.Status.HELD).order_by("-date")[0]
     checkin_open(activity=held, by=staff)
     activity_save(
