@@ -39,7 +39,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / "var" / "bench"
-GENERATOR_VERSION = "1"
+GENERATOR_VERSION = "2"
 
 
 def _fingerprint(scale):
@@ -55,6 +55,9 @@ def _setup_django(database_url):
     sys.path.insert(0, str(ROOT))
     sys.path.insert(0, str(ROOT / "bench"))
     os.environ["DATABASE_URL"] = database_url
+    # The attachments the extras add outlive the process that made them, like the database.
+    (CACHE / "attachments").mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault("ATTACHMENTS_DIR", str(CACHE / "attachments"))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
     import django
 
@@ -83,9 +86,10 @@ def build(scale):
 def _extras():
     from django.utils import timezone
 
+    from activities.attachments.services import attachment_add, attachment_archive
     from activities.checkin.services import checkin_open
     from activities.demo import staff_permission_group
-    from activities.models import Activity, GroupMembership, RotationGroup
+    from activities.models import Activity, ChatWebhook, GroupMembership, RotationGroup
     from activities.schedule.services import calendar_feed_create, schedule_set_month
     from activities.services import activity_save
     from members.models import Role, User
@@ -123,10 +127,23 @@ def _extras():
             theme="visit",
             status=Activity.Status.HELD,
             review_status=Activity.Review.PENDING,
+            # Outside group 1's duty month a held record says why (ignored in its own month).
+            off_duty_reason=Activity.OffDutyReason.MAKEUP,
         ),
         by=staff,
     )
     calendar_feed_create(by=staff)
+    ChatWebhook.objects.create(
+        platform="wecom", name="执委群", url="https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k"
+    )
+    sys.path.insert(0, str(ROOT))
+    from tests.activities.attachments import samples
+
+    for name, size in (("a.png", (120, 80)), ("b.png", (30, 20))):
+        added = attachment_add(
+            activity=held, upload=samples.upload(name, samples.png(size)), by=staff
+        ).attachment
+    attachment_archive(attachment=added, by=staff)
     member = (
         GroupMembership.objects.filter(group=group1, end_date__isnull=True)
         .exclude(member__archived_at__isnull=False)
@@ -141,7 +158,14 @@ def _world():
     """The URL arguments of tests/test_permission_matrix.py, taken from this database."""
     from django.utils import timezone
 
-    from activities.models import Activity, Attendance, CalendarFeed, ScheduleEntry
+    from activities.models import (
+        Activity,
+        Attachment,
+        Attendance,
+        CalendarFeed,
+        ChatWebhook,
+        ScheduleEntry,
+    )
     from members.models import Member, User
 
     year = timezone.localdate().year
@@ -153,6 +177,9 @@ def _world():
         "pending": Activity.objects.get(title="待审的活动").pk,
         "member": User.objects.get(username__in=["bench-member", "member"]).member_id,
         "feed": CalendarFeed.objects.first().pk,
+        "webhook": ChatWebhook.objects.get().pk,
+        "attachment": Attachment.objects.filter(archived_at__isnull=True).first().pk,
+        "archived_attachment": Attachment.objects.filter(archived_at__isnull=False).first().pk,
         "login": User.objects.get(username="bench-leader").pk,
         "year": year,
         "next_year": year + 1,
