@@ -123,6 +123,8 @@ def _extras():
             theme="visit",
             status=Activity.Status.HELD,
             review_status=Activity.Review.PENDING,
+            # Group 1's month is January: this one is a swap, as the schedule requires saying.
+            off_duty_reason=Activity.OffDutyReason.SWAP,
         ),
         by=staff,
     )
@@ -177,6 +179,10 @@ def _urls(world):
     urls = []
     for name, (args, table, _data) in MATRIX.items():
         if table.get("staff") != 200:
+            continue
+        missing = [a for a in args if a not in world]
+        if missing:  # a page added to the matrix after this bench: say so rather than fail
+            print(f"# skipped {name}: no {', '.join(missing)} in the bench's world", file=sys.stderr)
             continue
         urls.append((name, reverse(name, args=[world[a] for a in args])))
     urls.append(("admin:index", reverse("admin:index")))
