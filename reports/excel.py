@@ -478,17 +478,26 @@ def _members(book, report, scope):
     )
     first = 7  # the first activity column
     column_of = {a.pk: first + i for i, a in enumerate(report.activities)}
+    # Labels translated once, not once a member (13,200 rows at a province's size).
+    archived = pgettext("workbook", "Archived")
+    met = {None: "", True: pgettext("workbook", "Yes"), False: pgettext("workbook", "No")}
+    roles, offices = {}, {}
+    add = sheet.add
     for m in report.members:
-        sheet.add(
+        role = roles.get(m.role)
+        if role is None:
+            role = roles[m.role] = str(m.role_label)
+        office = offices.get((m.is_deputy, m.is_cppcc))
+        if office is None:
+            office = offices[m.is_deputy, m.is_cppcc] = m.offices_label
+        add(
             m.name,
-            str(m.role_label),
+            role,
             m.groups_label,
-            m.offices_label,
-            pgettext("workbook", "Archived") if m.is_archived else "",
+            office,
+            archived if m.is_archived else "",
             m.attended,
-            ""
-            if m.obligation_met is None
-            else (pgettext("workbook", "Yes") if m.obligation_met else pgettext("workbook", "No")),
+            met[m.obligation_met],
             sparse={column_of[pk]: 1 for pk in m.activity_ids if pk in column_of},
         )
     sheet.total(
