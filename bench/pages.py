@@ -182,7 +182,7 @@ def _urls(world):
             continue
         missing = [a for a in args if a not in world]
         if missing:  # a page added to the matrix after this bench: say so rather than fail
-            print(f"# skipped {name}: no {', '.join(missing)} in the bench's world", file=sys.stderr)
+            print(f"# skipped {name}: no {', '.join(missing)} in the world", file=sys.stderr)
             continue
         urls.append((name, reverse(name, args=[world[a] for a in args])))
     urls.append(("admin:index", reverse("admin:index")))

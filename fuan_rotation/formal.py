@@ -67,6 +67,12 @@ SPOOL_ROWS = 2000  # rows a sheet holds in memory before it spills them to a tem
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
+def spooled_output():
+    """A temporary file to write a workbook into, for a response to stream from
+    (``FileResponse``), so a download never sits in memory whole; it goes when closed."""
+    return tempfile.TemporaryFile()
+
+
 def federation_name():
     """The issuing body, e.g. 福安市工商联（总商会）: ``settings.FEDERATION_NAME``."""
     return getattr(settings, "FEDERATION_NAME", "") or "福安市工商联（总商会）"

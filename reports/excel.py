@@ -38,6 +38,7 @@ __all__ = [
     "display_width",
     "file_name",
     "workbook_bytes",
+    "write_workbook",
 ]
 
 WORKBOOK_LANGUAGE = "zh-hans"
@@ -713,16 +714,17 @@ def _made_on(report):
     return timezone.localdate()
 
 
-def build_workbook(report):
+def build_workbook(report, *, output=None):
     """The workbook for a report as a :class:`~fuan_rotation.formal.FormalBook` ready to close.
 
     ``report`` is a :class:`~reports.tallies.Report`; the 制表日期 is its ``generated_at``
-    (today when unset).
+    (today when unset); ``output`` is a binary file to write to (default: in memory).
     """
     with translation.override(WORKBOOK_LANGUAGE):
         book = FormalBook(
             title=f"{federation_name()}{period_title(report.period)}",
             made_on=_made_on(report),
+            output=output,
         )
         scope = str(report.scope_label)
         _summary(book, report, scope)
@@ -743,6 +745,13 @@ def workbook_bytes(report):
     """The .xlsx bytes of the report's workbook (see :func:`build_workbook`)."""
     with translation.override(WORKBOOK_LANGUAGE):
         return build_workbook(report).close()
+
+
+def write_workbook(report, output):
+    """The report's workbook written to ``output`` (a binary file, e.g.
+    ``fuan_rotation.formal.spooled_output()``); returns it rewound, for a response to stream."""
+    with translation.override(WORKBOOK_LANGUAGE):
+        return build_workbook(report, output=output).close()
 
 
 def file_name(report):

@@ -24,7 +24,7 @@ from members.roster import (
 class _Contact:
     """What ContactVisibility reads of a member (pk, mobile, email), without a model instance."""
 
-    __slots__ = ("pk", "mobile", "email")
+    __slots__ = ("email", "mobile", "pk")
 
     def __init__(self, pk, mobile, email):
         self.pk, self.mobile, self.email = pk, mobile, email
@@ -124,10 +124,12 @@ def roster_rows(members=None, *, visibility=None):
         }
 
 
-def roster_export_workbook(members=None, *, scope="", visibility=None):
+def roster_export_workbook(members=None, *, scope="", visibility=None, output=None):
     """The current roster (or ``members``, filtered; ``scope`` says how) as a formal table (see
-    activities.roster.printable)."""
-    return write_roster_export(roster_rows(members, visibility=visibility), scope=scope)
+    activities.roster.printable): .xlsx bytes, or ``output`` (a binary file) holding them."""
+    return write_roster_export(
+        roster_rows(members, visibility=visibility), scope=scope, output=output
+    )
 
 
 def roster_template_workbook():
