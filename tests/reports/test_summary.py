@@ -87,9 +87,9 @@ def test_seed_summary_states_the_seed_reports_figures(leader):
 
 def test_seed_summary_agrees_with_page_workbook_and_command(leader, tmp_path):
     page = leader.get(reverse("reports:report_period"), SEED_QUERY).context["report"]
-    book = read_workbook(leader.get(reverse("reports:report_period_export"), SEED_QUERY).getvalue())[
-        "汇总"
-    ]
+    book = read_workbook(
+        leader.get(reverse("reports:report_period_export"), SEED_QUERY).getvalue()
+    )["汇总"]
     path = tmp_path / "seed.docx"
     out = StringIO()
     call_command(
