@@ -25,7 +25,9 @@ through :class:`FormalBook`, so they all look the same on paper:
 Text from users is written with ``write_string``: it is never a formula, a number or a link.
 XlsxWriter's ``constant_memory`` mode streams rows to a temporary file, so memory stays flat
 for ten years of data; rows therefore go out in order, which is why a sheet collects its rows
-and writes them in :meth:`FormalSheet.close`, once the column widths are known.
+and writes them in :meth:`FormalSheet.close`, once the column widths are known (past
+``SPOOL_ROWS`` it keeps them, measured, in a temporary file of its own). A download is written
+to :func:`spooled_output` and streamed from there (``FormalBook(output=…)``).
 """
 
 import datetime
