@@ -162,9 +162,9 @@ class _Worksheet(xlsxwriter.worksheet.Worksheet):
 
     The library's own row writer visits every column from the sheet's first to its last for
     each row (``range(dim_colmin, dim_colmax + 1)``) to find the cells present: on the member
-    participation sheet (1,700 activity columns at a province's size, a few cells a row) that
-    was most of the workbook's time. This one visits the row's cells in column order; the XML
-    is byte for byte the same (tests/test_formal.py compares the two).
+    participation sheet (847 activity columns for 2018 at a province's size, a few cells a
+    row) that was most of the workbook's time. This one visits the row's cells in column
+    order; the XML is byte for byte the same (tests/test_formal.py compares the two).
     """
 
     def _write_single_row(self, current_row_num=0):
