@@ -191,7 +191,7 @@ class FormalBook:
     2018年度轮值活动统计表); ``made_on`` is the 制表日期 (a date; today if None)."""
 
     def __init__(self, *, title, made_on=None, unit=None, output=None):
-        # ``output``: a binary file to write the workbook to (see :func:`xlsx_response`);
+        # ``output``: a binary file to write the workbook to (see :func:`spooled_output`);
         # by default an in-memory buffer whose bytes close() returns.
         self.output = output
         self.buffer = io.BytesIO() if output is None else output
