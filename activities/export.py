@@ -25,13 +25,13 @@ def activity_list_file_name(day=None):
     return f"{activity_list_title()}_{chinese_date(day or timezone.localdate())}.xlsx"
 
 
-def activity_list_workbook(activities, *, scope="", made_on=None):
+def activity_list_workbook(activities, *, scope="", made_on=None, output=None):
     """``activities``: the list's queryset, with ``person_times`` (``with_person_times()``)
     and its group selected. ``scope`` (the filters in use, in words) goes on the 制表单位
-    line. Returns the .xlsx bytes."""
+    line. Returns the .xlsx bytes, or ``output`` (a binary file) holding them, rewound."""
     with translation.override("zh-hans"):
         title = activity_list_title()
-        book = FormalBook(title=f"{federation_name()}{title}", made_on=made_on)
+        book = FormalBook(title=f"{federation_name()}{title}", made_on=made_on, output=output)
         columns = [
             Column(_("No."), width=7),
             Column(_("Date"), width=14),

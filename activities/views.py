@@ -2,7 +2,6 @@
 record and change them, conveners record their own group's for the staff to approve."""
 
 import datetime
-import io
 
 from django.conf import settings
 from django.contrib import messages
@@ -61,7 +60,7 @@ from activities.services import (
     membership_end,
 )
 from fuan_rotation import ratelimit
-from fuan_rotation.formal import CONTENT_TYPE
+from fuan_rotation.formal import CONTENT_TYPE, spooled_output
 from fuan_rotation.params import month_param, positive_int
 from members.access import record_access
 from members.locking import StaleEditError
@@ -381,7 +380,9 @@ class ActivityListExportView(ActivityListView):
         activities = list(self.get_queryset())
         record_access(request, PersonalDataAccess.Kind.ACTIVITY_EXPORT, rows=len(activities))
         return FileResponse(
-            io.BytesIO(activity_list_workbook(activities, scope=self.filterset.description())),
+            activity_list_workbook(
+                activities, scope=self.filterset.description(), output=spooled_output()
+            ),
             as_attachment=True,
             filename=activity_list_file_name(),
             content_type=CONTENT_TYPE,

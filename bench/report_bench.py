@@ -16,6 +16,10 @@ Measured, for the whole span of the data:
   * floor:           the same cell values written with bare XlsxWriter in constant_memory mode,
                      the library the workbook uses (no formats, widths, merges, print setup,
                      formulas or chart): what that writer has to pay anyway;
+  * floor_rows:      the same, with the row writer fuan_rotation.formal gives XlsxWriter (which
+                     skips the empty columns of each row): the floor the workbook really has;
+  * stream peak:     tracemalloc's peak writing the workbook to a temporary file, as the
+                     download does (reports.excel.write_workbook);
   * page:            GET /reports/?from=…&to=… as the leadership login: queries and time.
 Times are the best (and median) of --repeat runs (workbook and floor: CPU time, interleaved);
 memory is tracemalloc's peak in a separate run.
@@ -248,14 +252,15 @@ def _cells_of(content):
     return sheets
 
 
-def _floor(sheets):
+def _floor(sheets, workbook_class=None):
     """Bare XlsxWriter (constant_memory): the same values, nothing else."""
     import datetime
 
     import xlsxwriter
 
     buffer = io.BytesIO()
-    wb = xlsxwriter.Workbook(buffer, {"constant_memory": True, "strings_to_formulas": False})
+    workbook_class = workbook_class or xlsxwriter.Workbook
+    wb = workbook_class(buffer, {"constant_memory": True, "strings_to_formulas": False})
     for title, rows in sheets:
         ws = wb.add_worksheet(title)
         for r, row in enumerate(rows):
@@ -283,8 +288,9 @@ def run_scale(scale, database_url, repeat):
     from django.urls import reverse
 
     from activities.models import Activity, Attendance
+    from fuan_rotation.formal import _Workbook, spooled_output
     from members.models import Member, Role, User
-    from reports.excel import workbook_bytes
+    from reports.excel import workbook_bytes, write_workbook
     from reports.tallies import Period, tally
 
     t = time.perf_counter()
@@ -312,15 +318,23 @@ def run_scale(scale, database_url, repeat):
     content = render()
     sheets = _cells_of(content)
     # Interleaved, so a busy moment on a shared machine hits both alike.
-    workbook_times, floor_times = [], []
+    workbook_times, floor_times, rows_times = [], [], []
     # CPU time, not wall time: other work on a shared machine does not count against either.
     for _ in range(repeat):
         workbook_times.append(_best(render, 1, time.process_time)[0])
         floor_times.append(_best(lambda: _floor(sheets), 1, time.process_time)[0])
+        rows_times.append(_best(lambda: _floor(sheets, _Workbook), 1, time.process_time)[0])
     workbook_best, workbook_median = min(workbook_times), statistics.median(workbook_times)
     floor_best, floor_median = min(floor_times), statistics.median(floor_times)
+    rows_best, rows_median = min(rows_times), statistics.median(rows_times)
     workbook_peak = _peak(render)
     floor_peak = _peak(lambda: _floor(sheets))
+
+    def stream():
+        with spooled_output() as output:
+            write_workbook(report, output)
+
+    stream_peak = _peak(stream)
 
     leader, _ = User.objects.get_or_create(username="bench-leader", role=Role.LEADERSHIP)
     client = Client()
@@ -361,7 +375,11 @@ def run_scale(scale, database_url, repeat):
         "floor_median_s": round(floor_median, 3),
         "workbook_vs_floor": round(workbook_best / floor_best, 2),
         "workbook_vs_floor_median": round(workbook_median / floor_median, 2),
+        "floor_rows_s": round(rows_best, 3),
+        "workbook_vs_floor_rows": round(workbook_best / rows_best, 2),
+        "workbook_vs_floor_rows_median": round(workbook_median / rows_median, 2),
         "workbook_peak_mb": round(workbook_peak / 2**20, 1),
+        "workbook_stream_peak_mb": round(stream_peak / 2**20, 1),
         "floor_peak_mb": round(floor_peak / 2**20, 1),
         "page_queries": page_queries,
         "page_s": round(page_best, 3),

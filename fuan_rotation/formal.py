@@ -25,13 +25,17 @@ through :class:`FormalBook`, so they all look the same on paper:
 Text from users is written with ``write_string``: it is never a formula, a number or a link.
 XlsxWriter's ``constant_memory`` mode streams rows to a temporary file, so memory stays flat
 for ten years of data; rows therefore go out in order, which is why a sheet collects its rows
-and writes them in :meth:`FormalSheet.close`, once the column widths are known.
+and writes them in :meth:`FormalSheet.close`, once the column widths are known (past
+``SPOOL_ROWS`` it keeps them, measured, in a temporary file of its own). A download is written
+to :func:`spooled_output` and streamed from there (``FormalBook(output=…)``).
 """
 
 import datetime
 import io
 import math
+import pickle
 import re
+import tempfile
 
 import xlsxwriter
 from django.conf import settings
@@ -60,8 +64,15 @@ PORTRAIT_CHARS = 68
 LANDSCAPE_CHARS = 100
 MIN_SCALE = 0.82  # above the 80 % the issue allows: page breaks fall between columns
 MIN_WIDTH, MAX_WIDTH = 5, 40
+SPOOL_ROWS = 2000  # rows a sheet holds in memory before it spills them to a temporary file
 
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def spooled_output():
+    """A temporary file to write a workbook into, for a response to stream from
+    (``FileResponse``), so a download never sits in memory whole; it goes when closed."""
+    return tempfile.TemporaryFile()
 
 
 def federation_name():
@@ -146,13 +157,45 @@ class Column:
         self.align = align
 
 
+class _Worksheet(xlsxwriter.worksheet.Worksheet):
+    """XlsxWriter's worksheet, writing a finished row in ``constant_memory`` mode by its cells.
+
+    The library's own row writer visits every column from the sheet's first to its last for
+    each row (``range(dim_colmin, dim_colmax + 1)``) to find the cells present: on the member
+    participation sheet (847 activity columns for 2018 at a province's size, a few cells a
+    row) that was most of the workbook's time. This one visits the row's cells in column
+    order; the XML is byte for byte the same (tests/test_formal.py compares the two).
+    """
+
+    def _write_single_row(self, current_row_num=0):
+        row_num = self.previous_row
+        self.previous_row = current_row_num
+        cells = self.table.get(row_num)
+        if cells:
+            # No span data in constant_memory mode, as in the library.
+            self._write_row(row_num, None, self.row_info.get(row_num))
+            for col_num in sorted(cells):
+                self._write_cell(row_num, col_num, cells[col_num])
+            self._xml_end_tag("row")
+        elif row_num in self.row_info or row_num in self.comments:
+            self._write_empty_row(row_num, None, self.row_info.get(row_num))
+        self.table.clear()
+
+
+class _Workbook(xlsxwriter.Workbook):
+    worksheet_class = _Worksheet
+
+
 class FormalBook:
     """A workbook of formal tables. ``title`` heads every sheet (e.g. 福安市工商联（总商会）
     2018年度轮值活动统计表); ``made_on`` is the 制表日期 (a date; today if None)."""
 
-    def __init__(self, *, title, made_on=None, unit=None):
-        self.buffer = io.BytesIO()
-        self.workbook = xlsxwriter.Workbook(
+    def __init__(self, *, title, made_on=None, unit=None, output=None):
+        # ``output``: a binary file to write the workbook to (see :func:`spooled_output`);
+        # by default an in-memory buffer whose bytes close() returns.
+        self.output = output
+        self.buffer = io.BytesIO() if output is None else output
+        self.workbook = _Workbook(
             self.buffer,
             {
                 "constant_memory": True,
@@ -190,10 +233,14 @@ class FormalBook:
         return sheet
 
     def close(self):
-        """Write every sheet and return the .xlsx bytes."""
+        """Write every sheet; return the .xlsx bytes, or, when the book was made with an
+        ``output`` file, that file positioned at its start."""
         for sheet in self.sheets:
             sheet.close()
         self.workbook.close()
+        if self.output is not None:
+            self.output.seek(0)
+            return self.output
         return self.buffer.getvalue()
 
 
@@ -227,8 +274,11 @@ class FormalSheet:
         self.freeze_col = freeze_col
         self.one_page = one_page
         self.orientation = orientation
-        self.rows = []
-        self.sparse = {}  # row index -> {column index: number}: the mostly-empty columns
+        self.rows = []  # the rows not yet spilled: (values, sparse or None)
+        self.row_count = 0
+        self._spool = None  # a temporary file of pickled batches of rows, once there are many
+        self._natural = {}  # column index -> widest value so far (display width)
+        self._filled = set()  # indexes of drop_if_empty columns that have a value
         self.totals = []
         self.notes = []
         self.worksheet = book.workbook.add_worksheet(name[:31])
@@ -237,10 +287,52 @@ class FormalSheet:
 
     def add(self, *values, sparse=None):
         """One data row. ``sparse`` ({column index: number}) fills the columns after
-        ``values`` that are mostly empty (an attendance matrix) without a cell per gap."""
-        if sparse:
-            self.sparse[len(self.rows)] = sparse
-        self.rows.append(values)
+        ``values`` that are mostly empty (an attendance matrix) without a cell per gap.
+
+        Rows are kept until :meth:`close` (the column widths and the title block above them
+        depend on every row); beyond ``SPOOL_ROWS`` they go, measured, to a temporary file in
+        batches, so a sheet of any length holds at most one batch in memory."""
+        self.rows.append((values, sparse))
+        self.row_count += 1
+        if len(self.rows) >= SPOOL_ROWS:
+            self._spill()
+
+    def _spill(self):
+        self._measure(self.rows)
+        if self._spool is None:
+            self._spool = tempfile.TemporaryFile()
+        pickle.dump(self.rows, self._spool, protocol=pickle.HIGHEST_PROTOCOL)
+        self.rows = []
+
+    def _measure(self, rows):
+        """Widest value of each fitted column and which optional columns have a value."""
+        natural, filled = self._natural, self._filled
+        for i, column in enumerate(self.columns):
+            if column.width and not column.drop_if_empty:
+                continue
+            values = [r[i] for r, _sparse in rows if i < len(r)]
+            if column.drop_if_empty and i not in filled:
+                if any(v is not None and v != "" for v in values):
+                    filled.add(i)
+            if not column.width:
+                widest = max((_value_width(v) for v in values if v is not None), default=0)
+                if widest > natural.get(i, 0):
+                    natural[i] = widest
+
+    def _all_rows(self):
+        """Every row in order, (values, sparse): the spilled batches, then the rest."""
+        if self._spool is not None:
+            self._spool.seek(0)
+            while True:
+                try:
+                    batch = pickle.load(self._spool)
+                except EOFError:
+                    break
+                yield from batch
+            self._spool.close()
+            self._spool = None
+        yield from self.rows
+        self.rows = []
 
     def total(self, *values):
         """A totals row below the data: a :class:`Sum` becomes a SUBTOTAL formula."""
@@ -252,14 +344,11 @@ class FormalSheet:
     # Writing ---------------------------------------------------------------------------------
 
     def _kept_columns(self):
-        kept = []
-        for i, column in enumerate(self.columns):
-            if column.drop_if_empty and not any(
-                i < len(r) and r[i] not in (None, "") for r in self.rows
-            ):
-                continue
-            kept.append(i)
-        return kept
+        return [
+            i
+            for i, column in enumerate(self.columns)
+            if not column.drop_if_empty or i in self._filled
+        ]
 
     def _widths(self, kept):
         widths, wrap = [], set()
@@ -271,12 +360,7 @@ class FormalSheet:
                 widths.append(column.width)
                 wrap.add(position)
                 continue
-            for row in self.rows:
-                if i >= len(row) or row[i] is None:
-                    continue
-                width = _value_width(row[i])
-                if width > natural:
-                    natural = width
+            natural = max(natural, self._natural.get(i, 0))
             if natural > column.cap:
                 wrap.add(position)
             widths.append(min(max(natural + 2, MIN_WIDTH), column.cap + 2))
@@ -310,6 +394,7 @@ class FormalSheet:
 
     def close(self):
         book, ws = self.book, self.worksheet
+        self._measure(self.rows)
         kept = self._kept_columns()
         widths, wrap = self._widths(kept)
         ncols = len(kept)
@@ -388,45 +473,52 @@ class FormalSheet:
         ]
         row_index = first
         position_of = {i: p for p, i in enumerate(kept)}
-        plain = [not self.columns[i].align for i in kept]
-        plain_text = [plain[p] and p not in wrap for p in range(len(kept))]
-        # Text columns that wrap, by column index: a row's height is set for its longest text.
-        wrapping = {kept[p]: max(widths[p] - 1, 1) for p in wrap}
-        for number, row in enumerate(self.rows):
+        # One plan entry per kept column, in column order: (index, position, a count needs no
+        # format, text needs no format, the formats, the room of a wrapping text column).
+        plan = []
+        for position, i in enumerate(kept):
+            plain = not self.columns[i].align
+            room = max(widths[position] - 1, 1) if position in wrap else None
+            plan.append((i, position, plain, plain and room is None, formats[position], room))
+        write_number, write_string, set_row = ws.write_number, ws.write_string, ws.set_row
+        for row, sparse in self._all_rows():
             lines = 1
-            cells = []
-            for i, value in enumerate(row):
+            length = len(row)
+            for i, position, plain, plain_text, fmt, room in plan:
+                if i >= length:
+                    break
+                value = row[i]
+                kind = type(value)
+                if kind is int:
+                    if plain:
+                        # A count needs nothing but the Normal style (宋体, centred vertically,
+                        # right-aligned) and the table's ruling: no format of its own, which
+                        # is most of what a styled workbook costs over a bare one.
+                        write_number(row_index, position, value)
+                    else:
+                        write_number(row_index, position, value, fmt["number"])
+                    continue
                 if value is None or value == "":
                     continue  # ruled by the conditional format below: no cell to write
-                position = position_of.get(i)
-                if position is None:
-                    continue  # a column left out
-                cells.append((position, value))
-                if i in wrapping and type(value) is str:
-                    room = wrapping[i]
-                    if "\n" in value:
-                        needed = sum(
-                            max(1, -(-display_width(part) // room)) for part in value.split("\n")
-                        )
-                    else:
-                        needed = -(-((len(value.encode()) + len(value)) // 2) // room)
-                    if needed > lines:
-                        lines = needed
+                if kind is str:
+                    if room is not None:
+                        # A row is as high as its longest wrapping text.
+                        if "\n" in value:
+                            needed = sum(
+                                max(1, -(-display_width(part) // room))
+                                for part in value.split("\n")
+                            )
+                        else:
+                            needed = -(-((len(value.encode()) + len(value)) // 2) // room)
+                        if needed > lines:
+                            lines = needed
+                    if plain_text:
+                        write_string(row_index, position, clean_text(value))
+                        continue
+                _write(ws, row_index, position, value, fmt)
             if lines > 1:
-                ws.set_row(row_index, LINE_HEIGHT * lines + 4)
-            for position, value in cells:
-                if type(value) is int and plain[position]:
-                    # A count needs nothing but the Normal style (宋体, centred vertically,
-                    # right-aligned) and the table's ruling: no format of its own, which is
-                    # most of what a styled workbook costs over a bare one.
-                    ws.write_number(row_index, position, value)
-                elif type(value) is int:
-                    ws.write_number(row_index, position, value, formats[position]["number"])
-                elif type(value) is str and plain_text[position]:
-                    ws.write_string(row_index, position, clean_text(value))
-                else:
-                    _write(ws, row_index, position, value, formats[position])
-            sparse = self.sparse.get(number)
+                # After its cells: in constant_memory mode a row goes out when the next begins.
+                set_row(row_index, LINE_HEIGHT * lines + 4)
             if sparse:
                 for i in sorted(sparse):
                     position = position_of.get(i)
@@ -434,7 +526,7 @@ class FormalSheet:
                         continue
                     # The Normal style (宋体, right-aligned number) and the table's ruling
                     # (conditional format) are all these cells need: no format of their own.
-                    ws.write_number(row_index, position, sparse[i])
+                    write_number(row_index, position, sparse[i])
             row_index += 1
         last_data = max(row_index - 1, first)
         if row_index == first:  # no data: one empty ruled row keeps the table whole

@@ -68,12 +68,27 @@ def summary_docx(report):
     return document_bytes(blocks, title=_title_of(blocks))
 
 
+def write_summary(report, output):
+    """The written summary of ``report`` saved to ``output`` (a binary file); returns it
+    rewound, for a response to stream."""
+    blocks = summary_blocks(report)
+    _document(blocks, title=_title_of(blocks)).save(output)
+    output.seek(0)
+    return output
+
+
 def _title_of(blocks):
     return next((b.text for b in blocks if b.kind == "title"), "")
 
 
 def document_bytes(blocks, *, title=""):
     """Lay out ``blocks`` (reports.summary.Block) as an official document; returns .docx bytes."""
+    buffer = io.BytesIO()
+    _document(blocks, title=title).save(buffer)
+    return buffer.getvalue()
+
+
+def _document(blocks, *, title=""):
     doc = Document()
     _set_defaults(doc)
     _set_page(doc)
@@ -88,9 +103,7 @@ def document_bytes(blocks, *, title=""):
             run.font.highlight_color = WD_COLOR_INDEX.YELLOW
     doc.core_properties.title = title
     doc.core_properties.language = "zh-CN"
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    return buffer.getvalue()
+    return doc
 
 
 def file_name(report):

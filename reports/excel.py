@@ -38,6 +38,7 @@ __all__ = [
     "display_width",
     "file_name",
     "workbook_bytes",
+    "write_workbook",
 ]
 
 WORKBOOK_LANGUAGE = "zh-hans"
@@ -478,17 +479,26 @@ def _members(book, report, scope):
     )
     first = 7  # the first activity column
     column_of = {a.pk: first + i for i, a in enumerate(report.activities)}
+    # Labels translated once, not once a member (13,200 rows at a province's size).
+    archived = pgettext("workbook", "Archived")
+    met = {None: "", True: pgettext("workbook", "Yes"), False: pgettext("workbook", "No")}
+    roles, offices = {}, {}
+    add = sheet.add
     for m in report.members:
-        sheet.add(
+        role = roles.get(m.role)
+        if role is None:
+            role = roles[m.role] = str(m.role_label)
+        office = offices.get((m.is_deputy, m.is_cppcc))
+        if office is None:
+            office = offices[m.is_deputy, m.is_cppcc] = m.offices_label
+        add(
             m.name,
-            str(m.role_label),
+            role,
             m.groups_label,
-            m.offices_label,
-            pgettext("workbook", "Archived") if m.is_archived else "",
+            office,
+            archived if m.is_archived else "",
             m.attended,
-            ""
-            if m.obligation_met is None
-            else (pgettext("workbook", "Yes") if m.obligation_met else pgettext("workbook", "No")),
+            met[m.obligation_met],
             sparse={column_of[pk]: 1 for pk in m.activity_ids if pk in column_of},
         )
     sheet.total(
@@ -704,16 +714,17 @@ def _made_on(report):
     return timezone.localdate()
 
 
-def build_workbook(report):
+def build_workbook(report, *, output=None):
     """The workbook for a report as a :class:`~fuan_rotation.formal.FormalBook` ready to close.
 
     ``report`` is a :class:`~reports.tallies.Report`; the 制表日期 is its ``generated_at``
-    (today when unset).
+    (today when unset); ``output`` is a binary file to write to (default: in memory).
     """
     with translation.override(WORKBOOK_LANGUAGE):
         book = FormalBook(
             title=f"{federation_name()}{period_title(report.period)}",
             made_on=_made_on(report),
+            output=output,
         )
         scope = str(report.scope_label)
         _summary(book, report, scope)
@@ -734,6 +745,13 @@ def workbook_bytes(report):
     """The .xlsx bytes of the report's workbook (see :func:`build_workbook`)."""
     with translation.override(WORKBOOK_LANGUAGE):
         return build_workbook(report).close()
+
+
+def write_workbook(report, output):
+    """The report's workbook written to ``output`` (a binary file, e.g.
+    ``fuan_rotation.formal.spooled_output()``); returns it rewound, for a response to stream."""
+    with translation.override(WORKBOOK_LANGUAGE):
+        return build_workbook(report, output=output).close()
 
 
 def file_name(report):

@@ -4,11 +4,10 @@ from functools import cached_property
 from urllib.parse import urlencode
 
 from django.contrib.auth.mixins import UserPassesTestMixin
-from django.http import HttpResponse
+from django.http import FileResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.views import View
 
 from activities.models import Activity, LeaderPresence, RotationGroup
@@ -20,10 +19,11 @@ from activities.roster.filters import (
     TOOK_PART,
 )
 from activities.services import convened_groups
+from fuan_rotation.formal import spooled_output
 from members.access import record_access
 from members.models import PersonalDataAccess, Role
 from reports import charts, document
-from reports.excel import CONTENT_TYPE, file_name, workbook_bytes
+from reports.excel import CONTENT_TYPE, file_name, write_workbook
 from reports.forms import PeriodForm
 from reports.tallies import Period, PeriodError, tally
 
@@ -166,9 +166,12 @@ class _ReportView(ReportAccessMixin, View):
 class _ExportMixin:
     def respond(self, report, form):
         name = file_name(report)
-        response = HttpResponse(workbook_bytes(report), content_type=CONTENT_TYPE)
-        response["Content-Disposition"] = content_disposition_header(
-            as_attachment=True, filename=name
+        # Written to a temporary file and streamed from it: memory stays flat at any size.
+        response = FileResponse(
+            write_workbook(report, spooled_output()),
+            as_attachment=True,
+            filename=name,
+            content_type=CONTENT_TYPE,
         )
         self.downloaded(report, name)
         return response
@@ -215,11 +218,12 @@ class _SummaryMixin:
     """The written summary (.docx) instead of the page: same period, checks and scope."""
 
     def respond(self, report, form):
-        response = HttpResponse(document.summary_docx(report), content_type=document.CONTENT_TYPE)
-        response["Content-Disposition"] = content_disposition_header(
-            as_attachment=True, filename=document.file_name(report)
+        return FileResponse(
+            document.write_summary(report, spooled_output()),
+            as_attachment=True,
+            filename=document.file_name(report),
+            content_type=document.CONTENT_TYPE,
         )
-        return response
 
 
 class ReportPeriodSummaryView(_SummaryMixin, ReportPeriodView):

@@ -38,6 +38,7 @@ from activities.roster.filters import MemberFilterSet
 from activities.roster.mobiles import ContactVisibility
 from activities.roster.planner import plan_import, roster_apply
 from activities.roster.printable import roster_file_name
+from fuan_rotation.formal import spooled_output
 from members.access import record_access
 from members.locking import StaleEditError
 from members.models import PersonalDataAccess
@@ -269,13 +270,14 @@ class RosterExportView(StaffRequiredMixin, View):
         members = filterset.qs
         rows = members.count()
         record_access(request, PersonalDataAccess.Kind.ROSTER_EXPORT, rows=rows)
+        # Written to a temporary file and streamed from it: memory stays flat however long
+        # the roster.
         return FileResponse(
-            io.BytesIO(
-                roster_export_workbook(
-                    members,
-                    scope=filterset.description(),
-                    visibility=ContactVisibility(request.user),
-                )
+            roster_export_workbook(
+                members,
+                scope=filterset.description(),
+                visibility=ContactVisibility(request.user),
+                output=spooled_output(),
             ),
             as_attachment=True,
             filename=roster_file_name(),

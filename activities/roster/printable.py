@@ -38,11 +38,11 @@ def roster_file_name(day=None):
     return f"{ROSTER_TITLE}_{chinese_date(day or timezone.localdate())}.xlsx"
 
 
-def write_roster_export(rows, *, scope="", made_on=None):
+def write_roster_export(rows, *, scope="", made_on=None, output=None):
     """The roster as a formal table; ``rows`` are dicts keyed by ``EXPORT_COLUMNS`` keys (as
     ``activities.roster.export.roster_rows`` yields them). ``scope`` (e.g. 第9组) goes in the
-    subtitle. Returns the .xlsx bytes."""
-    book = FormalBook(title=f"{federation_name()}{ROSTER_TITLE}", made_on=made_on)
+    subtitle. Returns the .xlsx bytes, or ``output`` (a binary file) holding them, rewound."""
+    book = FormalBook(title=f"{federation_name()}{ROSTER_TITLE}", made_on=made_on, output=output)
     columns = [
         Column(c.header, cap=_CAPS.get(c.key, 8), drop_if_empty=c.key in ("email", "notes"))
         for c in EXPORT_COLUMNS

@@ -61,7 +61,7 @@ def test_page(leader):
 def test_workbook_download(leader):
     response = leader.get(reverse("reports:report_period_export"), SEED_PERIOD)
     assert response.status_code == 200
-    book = read_workbook(response.content)
+    book = read_workbook(response.getvalue())
     _check_summary(book["汇总"])
     _check_by_theme(book)
     _header, body, totals = table(book, "活动明细")
@@ -112,7 +112,7 @@ def test_calendar_years_add_up(leader, tmp_path):
 
 def test_2018_workbook_for_the_leader(leader):
     response = leader.get(reverse("reports:report_year_export", args=[2018]))
-    book = read_workbook(response.content)
+    book = read_workbook(response.getvalue())
     report = tally(Period.for_year(2018))
     assert book["汇总"]["活动次数"] == report.activity_count > 0
     assert book["汇总"]["参与人次"] == report.person_times
@@ -133,7 +133,7 @@ def test_committee_in_the_summary(leader):
     """132 members = 1 + 9 + 27 + 93 + 2, 23 deputies, 57 CPPCC members, 12 groups; the
     participation base is 129 because the chair and the 2 executives are in no group."""
     response = leader.get(reverse("reports:report_year_export", args=[2018]))
-    summary = read_workbook(response.content)["汇总"]
+    summary = read_workbook(response.getvalue())["汇总"]
     assert summary["执委会成员"] == 132
     rows = {r[0]: r for r in summary["__rows__"] if r[0]}
     assert rows["执委会成员"][3] == "132＝1＋9＋27＋93＋2"

@@ -57,7 +57,7 @@ def test_seed_summary_states_the_seed_reports_figures(leader):
     assert response.status_code == 200
     assert response["Content-Type"] == CONTENT_TYPE
     assert "2017-11-01_2019-07-31.docx" in response["Content-Disposition"]
-    text = docx_text(response.content)
+    text = docx_text(response.getvalue())
     for sentence in [
         "执委会成员132人，其中兼职副主席9人，副会长27人，常执委93人。",
         "分为12个轮值组",
@@ -87,9 +87,9 @@ def test_seed_summary_states_the_seed_reports_figures(leader):
 
 def test_seed_summary_agrees_with_page_workbook_and_command(leader, tmp_path):
     page = leader.get(reverse("reports:report_period"), SEED_QUERY).context["report"]
-    book = read_workbook(leader.get(reverse("reports:report_period_export"), SEED_QUERY).content)[
-        "汇总"
-    ]
+    book = read_workbook(
+        leader.get(reverse("reports:report_period_export"), SEED_QUERY).getvalue()
+    )["汇总"]
     path = tmp_path / "seed.docx"
     out = StringIO()
     call_command(
@@ -125,7 +125,7 @@ def test_the_document_is_chinese_whatever_the_readers_language(leader):
         "Rotation activity tallies"
         in leader.get(reverse("reports:report_year", args=[2018])).content.decode()
     )
-    text = docx_text(leader.get(reverse("reports:report_year_summary", args=[2018])).content)
+    text = docx_text(leader.get(reverse("reports:report_year_summary", args=[2018])).getvalue())
     assert "2018年，共举办了" in text
     assert "activities" not in text
 
@@ -188,7 +188,7 @@ def test_no_figure_is_written_as_zero(year_2018):
 def test_convener_gets_their_own_groups_summary(year_2018, convener_client):
     response = convener_client.get(reverse("reports:report_year_summary", args=[2018]))
     assert response.status_code == 200
-    text = docx_text(response.content)
+    text = docx_text(response.getvalue())
     assert "（2018年 · 第1组 · 电机电器组）" in text
     assert "第1组 · 电机电器组共有成员" in text
     assert "个轮值组" not in text  # the committee's group count is not a convener's figure

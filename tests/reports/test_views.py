@@ -82,7 +82,7 @@ def test_convener_sees_only_their_group(convener_client, year_2018):
     assert [g.number for g in report.groups] == [1]
     assert "-光彩助学" not in response.content.decode()
     workbook = read_workbook(
-        convener_client.get(reverse("reports:report_year_export", args=[2018])).content
+        convener_client.get(reverse("reports:report_year_export", args=[2018])).getvalue()
     )
     assert workbook["汇总"]["活动次数"] == 1
 
