@@ -53,6 +53,15 @@ def with_current_group(queryset, *, name=True):
     return queryset.annotate(**annotations)
 
 
+def url_for_pk(viewname):
+    """A function from an int to ``reverse(viewname, args=[n])``: reversed once with a
+    placeholder, then filled in per row (a list of 50 rows reversed two URLs a row, a tenth
+    of the roster's CPU time). For URL patterns whose only argument is an int."""
+    marker = 918273645
+    prefix, suffix = reverse(viewname, args=[marker]).split(str(marker))
+    return lambda n: f"{prefix}{int(n)}{suffix}"
+
+
 def list_query(request):
     """The list's filters as a query string without the page (for its export link)."""
     query = request.GET.copy()
@@ -129,8 +138,12 @@ class MemberListView(ListView):
             **kwargs,
         )
         visibility = ContactVisibility(self.request.user)
+        member_url = url_for_pk("members:member_detail")
+        group_url = url_for_pk("activities:group_detail")
         for member in context["members"]:
             member.shown_mobile = visibility.display(member, member.group_id)
+            member.detail_url = member_url(member.pk)
+            member.group_url = group_url(member.group_number) if member.group_number else None
         return context
 
 
