@@ -12,6 +12,7 @@ from django.urls import reverse
 from activities.filters import ActivityFilterSet
 from activities.roster.filters import MemberFilterSet
 from activities.templatetags.list_pages import elided_page_range, filter_field
+from members.filters import PersonalDataAccessFilterSet
 from members.models import PublicOffice
 from tests.factories import MemberFactory
 
@@ -35,6 +36,7 @@ def _normal(html):
         (ActivityFilterSet, {}),
         (ActivityFilterSet, {"year": "1900", "from": "2018-01-01", "to": "not a day"}),
         (ActivityFilterSet, {"status": "held", "theme": "visit", "from": "2018-03-01"}),
+        (PersonalDataAccessFilterSet, {"user": "st", "kind": "nonsense", "start": "2026-11-01"}),
     ],
 )
 def test_filter_fields_are_crispys_markup(filterset, data, group1):
