@@ -8,7 +8,9 @@ An invalid value is ignored.
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef
+from django.db import connection
+from django.db.models import CharField, Exists, OuterRef
+from django.db.models.functions import Cast, ExtractYear, Substr
 from django.utils.translation import gettext_lazy as _
 
 from activities.models import Activity, LeaderPresence, Publicity, RotationGroup, Theme
@@ -61,7 +63,24 @@ class ActivityFilterSet(django_filters.FilterSet):
         if queryset is None:
             queryset = Activity.objects.filter(archived_at__isnull=True)
         super().__init__(data, queryset, **kwargs)
-        years = sorted({d.year for d in Activity.objects.dates("date", "year")}, reverse=True)
+        # The years that have an activity. The first four characters of the ISO date, not
+        # dates("date", "year"): SQLite runs that through a Python function for every row
+        # (9 ms at 100x the seed, issue 18); a text cast is native there.
+        if connection.vendor == "sqlite":
+            year_of = Substr(Cast("date", output_field=CharField()), 1, 4)
+        else:
+            year_of = ExtractYear("date")
+        years = sorted(
+            {
+                int(y)
+                for y in Activity.objects.filter(date__isnull=False)
+                .order_by()
+                .annotate(y=year_of)
+                .values_list("y", flat=True)
+                .distinct()
+            },
+            reverse=True,
+        )
         self.filters["year"].extra["choices"] = [(str(y), y) for y in years]
 
     def description(self):

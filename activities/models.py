@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -179,8 +179,22 @@ class ActivityQuerySet(models.QuerySet):
         return self.filter(date__year=year)
 
     def with_person_times(self):
+        """Each activity with ``attendee_count`` (its attendance rows) and ``person_times``
+        (those plus ``other_participants``), both ints. A correlated subquery per row, not a
+        join and GROUP BY over every attendance row: a page of the list (LIMIT 25) and the
+        paginator's COUNT(*) (which drops the unused annotation) then cost what the page
+        shows, not the whole table (issue 18)."""
+        per_activity = (
+            Attendance.objects.filter(activity=OuterRef("pk"))
+            .order_by()
+            .values("activity")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
         return self.annotate(
-            attendee_count=Count("attendances", distinct=True),
+            attendee_count=Coalesce(
+                Subquery(per_activity, output_field=models.IntegerField()), Value(0)
+            ),
         ).annotate(person_times=models.F("attendee_count") + models.F("other_participants"))
 
     def person_times(self):

@@ -12,7 +12,9 @@ awaiting review, this year's schedule, a calendar feed, an open check-in, logins
 
 The generated SQLite files are kept under var/bench/ (keyed by the migrations and this
 generator), and each run works on a copy, so a rerun starts in seconds. A --database-url is
-a scratch PostgreSQL database: emptied, migrated and generated on every run.
+a scratch PostgreSQL database: emptied, migrated and generated on every run. For the load
+bench (bench/load/lists.sh): `--build N --database-url URL` only generates N x into URL and
+leaves it there; `--scale N --copy-to DIR` only copies the cached N x SQLite file into DIR.
 
 Each URL the permission matrix knows (tests/test_permission_matrix.py), and every admin page
 (index, each model's changelist, add, change, delete and history of its first row), is asked
@@ -363,13 +365,23 @@ def main():
     parser.add_argument("--only", action="append", help="substring of a page's name or URL")
     parser.add_argument("--database-url", help="a scratch PostgreSQL database (emptied!)")
     parser.add_argument("--json", action="store_true", help="print the raw results")
-    parser.add_argument("--build", type=int, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--copy-to",
+        metavar="DIR",
+        help="only copy the --scale SQLite file (generated if missing) into DIR, print its URL",
+    )
+    parser.add_argument(
+        "--build", type=int, metavar="N", help="only generate N x into --database-url"
+    )
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
 
     if args.build:
         _setup_django(args.database_url)
         build(args.build)
+        return
+    if args.copy_to:
+        print(_database_for((args.scale or [100])[0], args.copy_to, None))
         return
     if args.child:
         print(json.dumps(run(args.child, args.database_url, args.repeat, args.only)))

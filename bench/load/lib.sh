@@ -76,7 +76,7 @@ load_demo() {
 }
 
 app_start() {
-  APP_PORT=$(free_port)
+  APP_PORT=${APP_PORT:-$(free_port)}
   BASE_URL=http://127.0.0.1:$APP_PORT
   log "gunicorn on $BASE_URL (${WORKERS:-3} workers)"
   gunicorn fuan_rotation.wsgi --bind "127.0.0.1:$APP_PORT" --workers "${WORKERS:-3}" \

@@ -1,5 +1,6 @@
 """No page the office uses logs an error in the browser's console (Lighthouse's best-practices
-audit counts them): not a missing favicon, not a script or style the CSP refuses."""
+audit counts them): not a missing favicon, not a script or style the CSP refuses. The pages of
+bench/lighthouse.sh: login, home, roster, an activity, a report and the recording form."""
 
 import datetime
 
@@ -33,7 +34,8 @@ def test_pages_log_no_console_error(browser, live_server, login_as, group1):
 
     context = browser.new_context(locale="zh-CN")
     page = watch(login_as(context, staff).new_page())
-    for path in ["/", "/members/", f"/activities/{activity.pk}/", "/reports/2018/"]:
+    pages = ["/", "/members/", f"/activities/{activity.pk}/", "/reports/2018/", "/activities/new/"]
+    for path in pages:
         page.goto(f"{live_server.url}{path}")
         page.wait_for_load_state("networkidle")
         assert page.locator("main").count() == 1

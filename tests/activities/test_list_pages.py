@@ -1,0 +1,78 @@
+"""The list pages' own tags (activities/templatetags/list_pages.py): the filter fields are
+the markup crispy-bootstrap5 wrote, and the page links stay few however long the list."""
+
+import re
+from urllib.parse import urlencode
+
+import pytest
+from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
+from django.core.paginator import Paginator
+from django.urls import reverse
+
+from activities.filters import ActivityFilterSet
+from activities.roster.filters import MemberFilterSet
+from activities.templatetags.list_pages import elided_page_range, filter_field
+from members.filters import PersonalDataAccessFilterSet
+from members.models import PublicOffice
+from tests.factories import MemberFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _normal(html):
+    """Whitespace next to tags and runs of spaces do not matter here (a label's text, a
+    select's options)."""
+    html = re.sub(r">\s+", ">", str(html).strip())
+    html = re.sub(r"\s+<", "<", html)
+    return re.sub(r"\s+", " ", html)
+
+
+@pytest.mark.parametrize(
+    "filterset, data",
+    [
+        (MemberFilterSet, {}),
+        (MemberFilterSet, {"q": 'a<b"c', "role": "nonsense", "group": "999", "status": "all"}),
+        (MemberFilterSet, {"order": "pinyin", "office": PublicOffice.Kind.CPPCC}),
+        (ActivityFilterSet, {}),
+        (ActivityFilterSet, {"year": "1900", "from": "2018-01-01", "to": "not a day"}),
+        (ActivityFilterSet, {"status": "held", "theme": "visit", "from": "2018-03-01"}),
+        (PersonalDataAccessFilterSet, {"user": "st", "kind": "nonsense", "start": "2026-11-01"}),
+    ],
+)
+def test_filter_fields_are_crispys_markup(filterset, data, group1):
+    MemberFactory(industry="制造业", township="城南")
+    form = filterset(data or None).form
+    form.is_valid()
+    fields = [f for f in form if not f.is_hidden]
+    assert fields
+    for field in fields:
+        assert _normal(filter_field(field)) == _normal(as_crispy_field(field)), field.name
+
+
+def test_page_links_are_elided_around_the_current_page():
+    paginator = Paginator(range(13_200), 50)
+    links = list(elided_page_range(paginator, 100))
+    assert links == [1, paginator.ELLIPSIS, 98, 99, 100, 101, 102, paginator.ELLIPSIS, 264]
+    assert list(elided_page_range(Paginator(range(120), 50), 1)) == [1, 2, 3]
+
+
+def test_roster_pages_link_a_few_pages_and_keep_the_filters(staff_client, group1):
+    from activities.roster.views import MemberListView
+    from members.models import Member
+
+    for _ in range(12):
+        MemberFactory()
+    total = Member.objects.active().count()
+    query = {"order": "pinyin", "status": "active"}
+    saved = MemberListView.paginate_by
+    MemberListView.paginate_by = 1
+    try:
+        response = staff_client.get(reverse("members:member_list"), {**query, "page": 6})
+    finally:
+        MemberListView.paginate_by = saved
+    html = response.content.decode()
+    pages = re.findall(r'class="page-link" href="\?([^"]+)"(?: aria-current="page")?>(\d+)<', html)
+    assert [int(n) for _, n in pages] == [1, 4, 5, 6, 7, 8, total]
+    assert html.count('<span class="page-link">…</span>') == 2
+    assert all(q.startswith(urlencode(query).replace("&", "&amp;")) for q, _ in pages)
+    assert 'aria-current="page">6<' in html
