@@ -22,8 +22,10 @@ import datetime
 
 from django.core.paginator import Paginator
 from django.db.models import (
+    BooleanField,
     Count,
     Exists,
+    ExpressionWrapper,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -93,7 +95,13 @@ def _attended_this_year(year):
 
 
 def _took_part_this_year(year):
-    return Exists(_counted_attendance(year).filter(member=OuterRef("pk")))
+    """True for a member who attended a counted activity of `year`: membership of one list
+    of attendees, which PostgreSQL hashes once and SQLite reads once (a per-member EXISTS
+    cost twice as much on PostgreSQL at 100x the seed, docs/benchmarks.md)."""
+    attendees = Attendance.objects.filter(
+        activity__in=Activity.objects.counted().in_year(year).values("pk")
+    ).values("member_id")
+    return ExpressionWrapper(Q(pk__in=attendees), output_field=BooleanField())
 
 
 def _counted_attendance(year):
@@ -105,15 +113,13 @@ def _counted_attendance(year):
 
 
 def obligation_queryset(year, *, groups=None, missing_only=False):
-    """The bound members of `year` (a queryset), each with `attended` (counted activities
-    attended that year, of any group), those who have not yet taken part first, then in
-    姓氏笔画 order; ``missing_only`` keeps only those who have not (attended == 0)."""
-    members = bound_members(year, groups=groups)
+    """The bound members of `year` (a queryset), each with `took_part` (attended a counted
+    activity that year, of any group), those who have not first, then in 姓氏笔画 order;
+    ``missing_only`` keeps only those who have not."""
+    members = bound_members(year, groups=groups).annotate(took_part=_took_part_this_year(year))
     if missing_only:
-        members = members.filter(~_took_part_this_year(year))
-    return members.annotate(attended=_attended_this_year(year)).order_by(
-        "attended", "stroke_key", "pk"
-    )
+        members = members.filter(took_part=False)
+    return members.order_by("took_part", "stroke_key", "pk")
 
 
 def _with_year_memberships(members, year):
@@ -131,10 +137,16 @@ def _with_year_memberships(members, year):
 
 
 def obligation_rows(year, *, groups=None):
-    """The bound members of `year` as a list (see obligation_queryset), each with
-    `year_memberships` (their groups during the year). Two queries; one row per bound member,
-    so for a group's page, not the federation's (obligation_page pages those)."""
-    return list(_with_year_memberships(obligation_queryset(year, groups=groups), year))
+    """The bound members of `year` as a list, each with `attended` (counted activities
+    attended that year, of any group) and `year_memberships` (their groups during the year),
+    the fewest activities first, then in 姓氏笔画 order. Two queries; one row per bound
+    member, so for a group's page, not the federation's (obligation_page pages those)."""
+    members = (
+        bound_members(year, groups=groups)
+        .annotate(attended=_attended_this_year(year))
+        .order_by("attended", "stroke_key", "pk")
+    )
+    return list(_with_year_memberships(members, year))
 
 
 def obligation_counts(year, *, groups=None):
@@ -152,9 +164,10 @@ PAGE_SIZE = 50
 
 def obligation_page(year, *, groups=None, missing_only=True, page=1, per_page=PAGE_SIZE):
     """(counts, page) for /obligation/<year>/: ``counts`` as obligation_counts; ``page`` a
-    Django Page of obligation_queryset's rows (with `year_memberships`), ``per_page`` a page.
-    ``page`` is whatever the query string said: a number out of range or not a number gives
-    the last or the first page, never an error. Three queries whatever the roster's size."""
+    Django Page of obligation_queryset's rows, ``per_page`` a page, each with `attended`
+    (counted activities that year) and `year_memberships`. ``page`` is whatever the query
+    string said: a number out of range or not a number gives the last or the first page,
+    never an error. Four queries whatever the roster's size."""
     counts = obligation_counts(year, groups=groups)
     members = _with_year_memberships(
         obligation_queryset(year, groups=groups, missing_only=missing_only), year
@@ -163,7 +176,18 @@ def obligation_page(year, *, groups=None, missing_only=True, page=1, per_page=PA
     # The count is known already: the paginator need not ask for it again.
     paginator.count = counts["missing"] if missing_only else counts["bound"]
     page = paginator.get_page(page)
-    page.object_list = list(page.object_list)
+    page.object_list = rows = list(page.object_list)
+    # How many activities, for the page's rows only: one grouped read of their attendance.
+    attended = dict(
+        _counted_attendance(year)
+        .filter(member__in=[m.pk for m in rows])
+        .order_by()
+        .values("member")
+        .annotate(n=Count("pk"))
+        .values_list("member", "n")
+    )
+    for member in rows:
+        member.attended = attended.get(member.pk, 0)
     return counts, page
 
 

@@ -46,8 +46,8 @@ def test_the_page_lists_who_has_not_taken_part(staff_client, standing):
     assert sorted(m.name for m in context["rows"]) == ["常委2", "常委3", "常委4"]
     assert (context["bound_count"], context["missing_count"]) == (5, 3)
     everyone = staff_client.get(url, {"show": "all"}).context
-    assert [m.attended for m in everyone["rows"]] == [0, 0, 0, 1, 2]
-    assert everyone["rows"][-1].name == "常委0"
+    assert [m.attended for m in everyone["rows"]][:3] == [0, 0, 0]
+    assert {(m.name, m.attended) for m in everyone["rows"][3:]} == {("常委0", 2), ("常委1", 1)}
     assert [m.group.number for m in everyone["rows"][0].year_memberships] == [1]
 
 
