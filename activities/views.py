@@ -173,15 +173,19 @@ class GroupDetailView(DetailView):
     slug_field = "number"
     slug_url_kwarg = "number"
 
+    MEMBERS_PER_PAGE = 50
+
     def get_context_data(self, **kwargs):
         group = self.object
+        # The current members are paged (conveners first): a province's group has a thousand.
         current = (
             group.memberships.current()
             .select_related("member")
-            .order_by("-is_convener", "member__stroke_key")
+            .order_by("-is_convener", "member__stroke_key", "pk")
         )
+        page = Paginator(current, self.MEMBERS_PER_PAGE).get_page(self.request.GET.get("page"))
         visibility = MobileVisibility(self.request.user)
-        current = list(current)
+        current = list(page.object_list)
         for membership in current:
             membership.shown_mobile = visibility.display(membership.member, group.pk)
         past = (
@@ -196,7 +200,9 @@ class GroupDetailView(DetailView):
         )
         return super().get_context_data(
             current_memberships=current,
-            convener_count=sum(1 for m in current if m.is_convener),
+            member_count=page.paginator.count,
+            page_obj=page,
+            is_paginated=page.has_other_pages(),
             past_memberships=past,
             activities=activities,
             changes=group_changes(group) if self.request.user.is_office_staff else None,
