@@ -203,6 +203,7 @@ class GroupDetailView(DetailView):
             member_count=page.paginator.count,
             page_obj=page,
             is_paginated=page.has_other_pages(),
+            page_numbers=list(page.paginator.get_elided_page_range(page.number)),
             past_memberships=past,
             activities=activities,
             changes=group_changes(group) if self.request.user.is_office_staff else None,

@@ -407,6 +407,7 @@ class ObligationView(UserPassesTestMixin, TemplateView):
             rows=page.object_list,
             page_obj=page,
             is_paginated=page.has_other_pages(),
+            page_numbers=list(page.paginator.get_elided_page_range(page.number)),
             bound_count=counts["bound"],
             missing_count=counts["missing"],
             show_all=show_all,
