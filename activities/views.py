@@ -174,6 +174,7 @@ class GroupDetailView(DetailView):
     slug_url_kwarg = "number"
 
     MEMBERS_PER_PAGE = 50
+    RECENT_SHOWN = 30
 
     def get_context_data(self, **kwargs):
         group = self.object
@@ -188,15 +189,18 @@ class GroupDetailView(DetailView):
         current = list(page.object_list)
         for membership in current:
             membership.shown_mobile = visibility.display(membership.member, group.pk)
-        past = (
+        # The latest of the former members and of the activities; the activity list holds
+        # the rest (one row more than shown says whether there is a rest).
+        shown = self.RECENT_SHOWN
+        past = list(
             group.memberships.filter(end_date__isnull=False)
             .select_related("member")
-            .order_by("-end_date", "member__stroke_key")
+            .order_by("-end_date", "member__stroke_key", "pk")[: shown + 1]
         )
-        activities = (
+        activities = list(
             group.activities.filter(archived_at__isnull=True)
             .with_person_times()
-            .order_by("-date", "-number")
+            .order_by("-date", "-number")[: shown + 1]
         )
         return super().get_context_data(
             current_memberships=current,
@@ -204,8 +208,10 @@ class GroupDetailView(DetailView):
             page_obj=page,
             is_paginated=page.has_other_pages(),
             page_numbers=list(page.paginator.get_elided_page_range(page.number)),
-            past_memberships=past,
-            activities=activities,
+            past_memberships=past[:shown],
+            more_past_memberships=len(past) > shown,
+            activities=activities[:shown],
+            more_activities=len(activities) > shown,
             changes=group_changes(group) if self.request.user.is_office_staff else None,
             **kwargs,
         )
