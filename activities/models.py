@@ -419,12 +419,6 @@ class Attendance(models.Model):
                 violation_error_message=_("This member is already recorded as attending."),
             )
         ]
-        indexes = [
-            # A member's attendance, with the activity in the index itself: the yearly
-            # obligation asks "did this member attend a counted activity" once per member
-            # (docs/benchmarks.md, EXPLAIN at 100x the seed).
-            models.Index(fields=["member", "activity"], name="attendance_member_activity"),
-        ]
 
     def __str__(self):
         return f"{self.member} @ {self.activity}"

@@ -82,7 +82,8 @@ def bound_members(year, *, groups=None):
 def _attended_this_year(year):
     """Counted activities (held, approved, not archived) of `year` a member attended, as a
     correlated count per member: a member attends an activity once (attendance_once_per_member),
-    so rows are activities. Served by the attendance index on (member, activity)."""
+    so rows are activities. For a group's members (obligation_rows); the federation's page
+    counts only its page's rows (obligation_page)."""
     per_member = (
         _counted_attendance(year)
         .filter(member=OuterRef("pk"))
