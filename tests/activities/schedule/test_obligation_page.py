@@ -54,9 +54,7 @@ def test_the_page_lists_who_has_not_taken_part(staff_client, standing):
 def test_pages_hold_every_row_once(standing):
     seen = []
     for number in (1, 2, 3):
-        counts, page = obligation.obligation_page(
-            YEAR, missing_only=False, page=number, per_page=2
-        )
+        counts, page = obligation.obligation_page(YEAR, missing_only=False, page=number, per_page=2)
         seen += [m.name for m in page.object_list]
     assert counts == {"bound": 5, "missing": 3}
     assert len(seen) == len(set(seen)) == 5
