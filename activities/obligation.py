@@ -20,10 +20,23 @@ This module lives in activities because reports depends on activities, never the
 
 import datetime
 
-from django.db.models import Count, Prefetch, Q
+from django.core.paginator import Paginator
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from activities.models import Activity, GroupMembership
+from activities.models import Activity, Attendance, GroupMembership
 from members.models import FederationRole, Member
 
 
@@ -66,32 +79,117 @@ def bound_members(year, *, groups=None):
     )
 
 
-def obligation_rows(year, *, groups=None):
-    """The bound members of `year`, each with `attended` (counted activities attended that
-    year, of any group) and `year_memberships` (their groups during the year), the members
-    who have not yet taken part first, then in 姓氏笔画 order."""
+def _attended_this_year(year):
+    """Counted activities (held, approved, not archived) of `year` a member attended, as a
+    correlated count per member: a member attends an activity once (attendance_once_per_member),
+    so rows are activities. For a group's members (obligation_rows); the federation's page
+    counts only its page's rows (obligation_page)."""
+    per_member = (
+        _counted_attendance(year)
+        .filter(member=OuterRef("pk"))
+        .order_by()
+        .values("member")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(per_member, output_field=IntegerField()), Value(0))
+
+
+def _took_part_this_year(year):
+    """True for a member who attended a counted activity of `year`: membership of one list
+    of attendees, which PostgreSQL hashes once and SQLite reads once (a per-member EXISTS
+    cost twice as much on PostgreSQL at 100x the seed, docs/benchmarks.md)."""
+    attendees = Attendance.objects.filter(
+        activity__in=Activity.objects.counted().in_year(year).values("pk")
+    ).values("member_id")
+    return ExpressionWrapper(Q(pk__in=attendees), output_field=BooleanField())
+
+
+def _counted_attendance(year):
+    """Attendance at the counted activities of `year`, tested row by row against the
+    activity (a primary-key lookup) rather than as `activity IN (…)`: inside a per-member
+    subquery SQLite evaluated that list again for every member (16 s at 100x the seed)."""
+    counted = Activity.objects.counted().in_year(year).filter(pk=OuterRef("activity_id"))
+    return Attendance.objects.filter(Exists(counted))
+
+
+def obligation_queryset(year, *, groups=None, missing_only=False):
+    """The bound members of `year` (a queryset), each with `took_part` (attended a counted
+    activity that year, of any group), those who have not first, then in 姓氏笔画 order;
+    ``missing_only`` keeps only those who have not."""
+    members = bound_members(year, groups=groups).annotate(took_part=_took_part_this_year(year))
+    if missing_only:
+        members = members.filter(took_part=False)
+    return members.order_by("took_part", "stroke_key", "pk")
+
+
+def _with_year_memberships(members, year):
+    """`members` with `year_memberships`: their groups during the year, in order."""
     first, last = year_span(year)
-    counted = Activity.objects.counted().in_year(year).values("pk")
-    return list(
+    return members.prefetch_related(
+        Prefetch(
+            "memberships",
+            queryset=memberships_during(first, last)
+            .select_related("group")
+            .order_by("start_date", "pk"),
+            to_attr="year_memberships",
+        )
+    )
+
+
+def obligation_rows(year, *, groups=None):
+    """The bound members of `year` as a list, each with `attended` (counted activities
+    attended that year, of any group) and `year_memberships` (their groups during the year),
+    the fewest activities first, then in 姓氏笔画 order. Two queries; one row per bound
+    member, so for a group's page, not the federation's (obligation_page pages those)."""
+    members = (
         bound_members(year, groups=groups)
-        .annotate(
-            attended=Count(
-                "attendances",
-                filter=Q(attendances__activity__in=counted),
-                distinct=True,
-            )
-        )
-        .prefetch_related(
-            Prefetch(
-                "memberships",
-                queryset=memberships_during(first, last)
-                .select_related("group")
-                .order_by("start_date", "pk"),
-                to_attr="year_memberships",
-            )
-        )
+        .annotate(attended=_attended_this_year(year))
         .order_by("attended", "stroke_key", "pk")
     )
+    return list(_with_year_memberships(members, year))
+
+
+def obligation_counts(year, *, groups=None):
+    """{"bound": members the obligation binds in `year`, "missing": those of them who have
+    not yet attended a counted activity that year}. One query."""
+    return (
+        bound_members(year, groups=groups)
+        .annotate(took_part=_took_part_this_year(year))
+        .aggregate(bound=Count("pk"), missing=Count("pk", filter=Q(took_part=False)))
+    )
+
+
+PAGE_SIZE = 50
+
+
+def obligation_page(year, *, groups=None, missing_only=True, page=1, per_page=PAGE_SIZE):
+    """(counts, page) for /obligation/<year>/: ``counts`` as obligation_counts; ``page`` a
+    Django Page of obligation_queryset's rows, ``per_page`` a page, each with `attended`
+    (counted activities that year) and `year_memberships`. ``page`` is whatever the query
+    string said: a number out of range or not a number gives the last or the first page,
+    never an error. Four queries whatever the roster's size."""
+    counts = obligation_counts(year, groups=groups)
+    members = _with_year_memberships(
+        obligation_queryset(year, groups=groups, missing_only=missing_only), year
+    )
+    paginator = Paginator(members, per_page)
+    # The count is known already: the paginator need not ask for it again.
+    paginator.count = counts["missing"] if missing_only else counts["bound"]
+    page = paginator.get_page(page)
+    page.object_list = rows = list(page.object_list)
+    # How many activities, for the page's rows only: one grouped read of their attendance.
+    attended = dict(
+        _counted_attendance(year)
+        .filter(member__in=[m.pk for m in rows])
+        .order_by()
+        .values("member")
+        .annotate(n=Count("pk"))
+        .values_list("member", "n")
+    )
+    for member in rows:
+        member.attended = attended.get(member.pk, 0)
+    return counts, page
 
 
 def member_years(member, *, until=None):

@@ -172,32 +172,44 @@ class GroupDetailView(DetailView):
     slug_field = "number"
     slug_url_kwarg = "number"
 
+    MEMBERS_PER_PAGE = 50
+    RECENT_SHOWN = 30
+
     def get_context_data(self, **kwargs):
         group = self.object
+        # The current members are paged (conveners first): a province's group has a thousand.
         current = (
             group.memberships.current()
             .select_related("member")
-            .order_by("-is_convener", "member__stroke_key")
+            .order_by("-is_convener", "member__stroke_key", "pk")
         )
+        page = Paginator(current, self.MEMBERS_PER_PAGE).get_page(self.request.GET.get("page"))
         visibility = MobileVisibility(self.request.user)
-        current = list(current)
+        current = list(page.object_list)
         for membership in current:
             membership.shown_mobile = visibility.display(membership.member, group.pk)
-        past = (
+        # The latest of the former members and of the activities; the activity list holds
+        # the rest (one row more than shown says whether there is a rest).
+        shown = self.RECENT_SHOWN
+        past = list(
             group.memberships.filter(end_date__isnull=False)
             .select_related("member")
-            .order_by("-end_date", "member__stroke_key")
+            .order_by("-end_date", "member__stroke_key", "pk")[: shown + 1]
         )
-        activities = (
+        activities = list(
             group.activities.filter(archived_at__isnull=True)
             .with_person_times()
-            .order_by("-date", "-number")
+            .order_by("-date", "-number")[: shown + 1]
         )
         return super().get_context_data(
             current_memberships=current,
-            convener_count=sum(1 for m in current if m.is_convener),
-            past_memberships=past,
-            activities=activities,
+            member_count=page.paginator.count,
+            page_obj=page,
+            is_paginated=page.has_other_pages(),
+            past_memberships=past[:shown],
+            more_past_memberships=len(past) > shown,
+            activities=activities[:shown],
+            more_activities=len(activities) > shown,
             changes=group_changes(group) if self.request.user.is_office_staff else None,
             **kwargs,
         )

@@ -29,7 +29,7 @@ from activities.models import (
     RotationGroup,
     ScheduleEntry,
 )
-from activities.obligation import obligation_rows
+from activities.obligation import obligation_page, obligation_rows
 from activities.roster.mobiles import ContactVisibility
 from activities.schedule.export import feed_calendar, schedule_file_name, schedule_workbook
 from activities.schedule.forms import (
@@ -375,7 +375,9 @@ class MyGroupView(TemplateView):
 
 
 class ObligationView(UserPassesTestMixin, TemplateView):
-    """Standing members who have not yet taken part in a rotation activity this year.
+    """Standing members who have not yet taken part in a rotation activity this year, paged;
+    ``?show=all`` lists every member the obligation binds (those who have not taken part
+    first), ``?page=N`` pages either list.
 
     Staff and leadership see every group; a convener sees their own group.
     """
@@ -394,11 +396,20 @@ class ObligationView(UserPassesTestMixin, TemplateView):
             groups = None
         else:
             groups = list(convened_groups(user))
-        rows = obligation_rows(year, groups=groups)
+        # The members who have not taken part are the list that matters; everyone bound is
+        # one click away. Both are paged: at a province's size they are thousands of rows.
+        show_all = self.request.GET.get("show") == "all"
+        counts, page = obligation_page(
+            year, groups=groups, missing_only=not show_all, page=self.request.GET.get("page")
+        )
         kwargs["year"] = year
         return super().get_context_data(
-            rows=rows,
-            missing=[r for r in rows if r.attended == 0],
+            rows=page.object_list,
+            page_obj=page,
+            is_paginated=page.has_other_pages(),
+            bound_count=counts["bound"],
+            missing_count=counts["missing"],
+            show_all=show_all,
             groups=groups,
             **kwargs,
         )

@@ -165,10 +165,13 @@ def test_obligation_scope(
 ):
     MembershipFactory(group=group2, member__role=FederationRole.STANDING, member__name="乙组成员")
     url = reverse("schedule:obligation", args=[YEAR])
-    names = {m.name for m in staff_client.get(url).context["rows"]}
+    names = {m.name for m in staff_client.get(url, {"show": "all"}).context["rows"]}
     assert names == {"常执委丙", "乙组成员"}
-    assert {m.name for m in leader_client.get(url).context["rows"]} == names
-    assert {m.name for m in convener_client.get(url).context["rows"]} == {"常执委丙"}
+    assert {m.name for m in leader_client.get(url, {"show": "all"}).context["rows"]} == names
+    assert {m.name for m in convener_client.get(url, {"show": "all"}).context["rows"]} == {
+        "常执委丙"
+    }
+    assert convener_client.get(url).context["bound_count"] == 1
     assert member_client.get(url).status_code == 403
 
 
