@@ -4,6 +4,7 @@ whatever the UI language: the texts are catalogue strings rendered in zh-Hans.""
 
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from fuan_rotation.formal import ActivityNumber, Column, FormalBook, chinese_date, federation_name
 
@@ -42,7 +43,7 @@ def outcome_list_workbook(outcomes, *, scope="", made_on=None):
             Column(_("Year"), width=7),
             Column(_("Kind"), cap=10),
             Column(_("Key proposal"), width=9),
-            Column(_("Title"), cap=30),
+            Column(pgettext("outcome", "Title"), cap=30),
             Column(_("Submitted to"), cap=10, drop_if_empty=True),
             Column(_("Author"), cap=10, drop_if_empty=True),
             Column(_("No."), width=7),
@@ -79,7 +80,7 @@ def publicity_list_workbook(items, *, scope="", made_on=None):
         columns = [
             Column(_("Channel"), cap=14),
             Column(_("Date"), width=14, drop_if_empty=True),
-            Column(_("Title"), cap=30, drop_if_empty=True),
+            Column(pgettext("publicity", "Title"), cap=30, drop_if_empty=True),
             Column(_("Link"), cap=30, drop_if_empty=True),
             Column(_("No."), width=7),
             Column(_("Activity date"), width=14),

@@ -105,7 +105,10 @@ class FigureLinks:
         last = datetime.date(year, month, calendar.monthrange(year, month)[1])
         period = self.report.period
         return self.activities(
-            **{"from": max(first, period.start).isoformat(), "to": min(last, period.end).isoformat()}
+            **{
+                "from": max(first, period.start).isoformat(),
+                "to": min(last, period.end).isoformat(),
+            }
         )
 
     def context(self):
