@@ -39,16 +39,17 @@ def outcome_list_workbook(outcomes, *, scope="", made_on=None):
     with translation.override("zh-hans"):
         title = outcome_list_title()
         book = FormalBook(title=f"{federation_name()}{title}", made_on=made_on)
+        # Sized to fit across one landscape A4 page (formal.LANDSCAPE_CHARS): long texts wrap.
         columns = [
-            Column(_("Year"), width=7),
-            Column(_("Kind"), cap=10),
-            Column(_("Key proposal"), width=9),
+            Column(_("Year"), width=6),
+            Column(_("Kind"), cap=8),
+            Column(_("Key proposal"), width=6),
             Column(pgettext("outcome", "Title"), cap=30),
-            Column(_("Submitted to"), cap=10, drop_if_empty=True),
-            Column(_("Author"), cap=10, drop_if_empty=True),
+            Column(_("Submitted to"), cap=8, drop_if_empty=True),
+            Column(_("Author"), cap=7, drop_if_empty=True),
             Column(_("No."), width=7),
-            Column(_("Activity"), cap=24),
-            Column(_("Rotation group"), cap=16),
+            Column(_("Activity"), cap=16),
+            Column(_("Rotation group"), cap=12),
         ]
         sheet = book.sheet(title, columns, scope=scope, freeze_col=1)
         count = key = 0
@@ -77,15 +78,17 @@ def publicity_list_workbook(items, *, scope="", made_on=None):
     with translation.override("zh-hans"):
         title = publicity_list_title()
         book = FormalBook(title=f"{federation_name()}{title}", made_on=made_on)
+        # Sized to fit across one landscape A4 page (formal.LANDSCAPE_CHARS) unless links are
+        # given: long texts wrap.
         columns = [
-            Column(_("Channel"), cap=14),
+            Column(_("Channel"), cap=10),
             Column(_("Date"), width=14, drop_if_empty=True),
-            Column(pgettext("publicity", "Title"), cap=30, drop_if_empty=True),
-            Column(_("Link"), cap=30, drop_if_empty=True),
+            Column(pgettext("publicity", "Title"), cap=24, drop_if_empty=True),
+            Column(_("Link"), cap=20, drop_if_empty=True),
             Column(_("No."), width=7),
             Column(_("Activity date"), width=14),
-            Column(_("Activity"), cap=24),
-            Column(_("Rotation group"), cap=16),
+            Column(_("Activity"), cap=18),
+            Column(_("Rotation group"), cap=12),
         ]
         sheet = book.sheet(title, columns, scope=scope, freeze_col=1)
         count = 0
