@@ -7,6 +7,7 @@ from functools import cached_property
 from urllib.parse import urlencode
 
 from django.contrib.auth.mixins import UserPassesTestMixin
+from django.db.models import Case, IntegerField, Value, When
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -15,7 +16,7 @@ from django.utils.http import content_disposition_header
 from django.views import View
 from django.views.generic import ListView
 
-from activities.models import Activity, LeaderPresence, RotationGroup
+from activities.models import Activity, LeaderPresence, Outcome, RotationGroup
 from activities.roster.filters import (
     DID_NOT_TAKE_PART,
     OBLIGATION_BOUND,
@@ -335,8 +336,15 @@ class OutcomeListView(_FigureListView):
     export_url_name = "reports:outcome_export"
 
     def get_queryset(self):
-        return self.filterset.qs.select_related("activity__group", "member").order_by(
-            "-year", "kind", "-is_key", "pk"
+        kind_order = Case(
+            *[When(kind=k, then=Value(i)) for i, k in enumerate(Outcome.Kind.values)],
+            default=Value(len(Outcome.Kind.values)),
+            output_field=IntegerField(),
+        )
+        return (
+            self.filterset.qs.select_related("activity__group", "member")
+            .annotate(kind_order=kind_order)
+            .order_by("-year", "kind_order", "-is_key", "pk")
         )
 
 

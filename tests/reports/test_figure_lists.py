@@ -170,7 +170,7 @@ def test_the_outcome_export_is_the_filtered_list(year, staff_client):
 
     response = staff_client.get(f"{OUTCOMES}export.xlsx", query)
     rows, data = _table(response)
-    assert rows[0][0] == "福安市工商联（总商会）履职成果一览"
+    assert rows[0][0].replace("\n", "") == "福安市工商联（总商会）履职成果一览"
     assert sorted(r["标题"] for r in data) == listed and len(listed) == 2
     assert sorted(r["重点提案"] for r in data) == ["否", "是"]
     scope_line = " ".join(str(v) for v in rows[1] if v)
@@ -188,7 +188,7 @@ def test_the_publicity_export_is_the_filtered_list(year, staff_client):
     assert _count(staff_client, PUBLICITY, query) == 2
     response = staff_client.get(f"{PUBLICITY}export.xlsx", query)
     rows, data = _table(response)
-    assert rows[0][0] == "福安市工商联（总商会）宣传报道一览"
+    assert rows[0][0].replace("\n", "") == "福安市工商联（总商会）宣传报道一览"
     assert [r["渠道"] for r in data] == ["门户网站", "门户网站"]
     assert {r["活动日期"].date() for r in data} == {year.first.date}
     entry = PersonalDataAccess.objects.get(kind=PersonalDataAccess.Kind.PUBLICITY_EXPORT)
