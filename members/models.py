@@ -325,6 +325,8 @@ class PersonalDataAccess(models.Model):
         MEMBER_PAGE = "member_page", _("Member page")
         NUMBER_SEARCH = "number_search", _("Search by number")
         ACTIVITY_EXPORT = "activity_export", _("Activity list export")
+        OUTCOME_EXPORT = "outcome_export", _("Outcome list export")
+        PUBLICITY_EXPORT = "publicity_export", _("Publicity list export")
 
     at = models.DateTimeField(_("time"), db_index=True)
     user = models.ForeignKey(

@@ -19,6 +19,7 @@ class Bar:
     value: float
     text: str  # the data label printed beside the bar
     percent: float  # the bar's length, 0-100, of the chart's scale
+    url: str = ""  # the list behind the bar, if it has one
 
 
 @dataclass(frozen=True)
@@ -28,17 +29,20 @@ class Chart:
     empty: bool = False
 
 
-def bars(title, items, *, scale=None):
-    """items: (label, value, text) rows; a bar of ``scale`` (default: the largest) is full."""
+def bars(title, items, *, scale=None, urls=None):
+    """items: (label, value, text) rows; a bar of ``scale`` (default: the largest) is full.
+    ``urls``: one address per row, the list behind that bar (its label and number link)."""
     top = scale or max((value for _label, value, _text in items), default=0)
+    urls = urls or [""] * len(items)
     rows = [
         Bar(
             label=str(label),
             value=value,
             text=str(text),
             percent=round(100 * value / top, 1) if top else 0,
+            url=url,
         )
-        for label, value, text in items
+        for (label, value, text), url in zip(items, urls, strict=True)
     ]
     return Chart(title=str(title), bars=rows, empty=not any(value for _l, value, _t in items))
 
@@ -57,15 +61,17 @@ def theme_chart(report):
     )
 
 
-def month_chart(report):
+def month_chart(report, *, month_url=None):
     """Person-times by month, each month with its year (one activity a month by design: their
-    count says nothing)."""
+    count says nothing). ``month_url(year, month)``, if given, is the activity list behind a
+    month's bar (reports.views.FigureLinks.month)."""
     return bars(
         _("Person-times by month"),
         [
             (m.label, m.person_times, _("%(count)s person-times") % {"count": m.person_times})
             for m in report.months
         ],
+        urls=[month_url(*m.key) for m in report.months] if month_url else None,
     )
 
 

@@ -1,16 +1,20 @@
 """Report pages and workbook downloads. They only render reports.tallies.tally()."""
 
+import calendar
+import datetime
 from functools import cached_property
 from urllib.parse import urlencode
 
 from django.contrib.auth.mixins import UserPassesTestMixin
+from django.db.models import Case, IntegerField, Value, When
 from django.http import FileResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.views import View
+from django.views.generic import ListView
 
-from activities.models import Activity, LeaderPresence, RotationGroup
+from activities.models import Activity, LeaderPresence, Outcome, RotationGroup
 from activities.roster.filters import (
     DID_NOT_TAKE_PART,
     OBLIGATION_BOUND,
@@ -24,7 +28,15 @@ from members.access import record_access
 from members.models import PersonalDataAccess, Role
 from reports import charts, document
 from reports.excel import CONTENT_TYPE, file_name, write_workbook
+from reports.filters import KEY_YES, NOT_GIVEN, OutcomeFilterSet, PublicityFilterSet
 from reports.forms import PeriodForm
+from reports.list_exports import (
+    list_file_name,
+    outcome_list_title,
+    outcome_list_workbook,
+    publicity_list_title,
+    publicity_list_workbook,
+)
 from reports.tallies import Period, PeriodError, tally
 
 
@@ -77,6 +89,28 @@ class FigureLinks:
         query = {**self.period, "status": "all", **self.scope, **extra}
         return f"{reverse('members:member_list')}?{urlencode(query, doseq=True)}"
 
+    def outcomes(self, **extra):
+        query = {**self.period, **self.scope, **extra}
+        return f"{reverse('reports:outcome_list')}?{urlencode(query, doseq=True)}"
+
+    def publicity(self, **extra):
+        query = {**self.period, **self.scope, **extra}
+        return f"{reverse('reports:publicity_list')}?{urlencode(query, doseq=True)}"
+
+    def month(self, year, month):
+        """The activity list for one month of the month chart: its first to its last day,
+        within the report's period (a period that starts or ends mid-month counts part of
+        that month), same scope."""
+        first = datetime.date(year, month, 1)
+        last = datetime.date(year, month, calendar.monthrange(year, month)[1])
+        period = self.report.period
+        return self.activities(
+            **{
+                "from": max(first, period.start).isoformat(),
+                "to": min(last, period.end).isoformat(),
+            }
+        )
+
     def context(self):
         report = self.report
         group_pk = self.group_pks.get
@@ -109,7 +143,38 @@ class FigureLinks:
                 (r, self.members(office=r.key), self.members(office=r.key, took_part=TOOK_PART))
                 for r in report.by_office
             ],
-            "channels": [(c, self.activities(channel=c.channel)) for c in report.channels],
+            "channels": [
+                (c, self.activities(channel=c.channel), self.publicity(channel=c.channel))
+                for c in report.channels
+            ],
+            "publicity": self.publicity(),
+            "outcomes": self.outcomes(),
+            "key_outcomes": self.outcomes(key=KEY_YES),
+            "outcome_kinds": [
+                (
+                    label,
+                    count,
+                    key,
+                    self.outcomes(kind=kind.value),
+                    self.outcomes(kind=kind.value, key=KEY_YES),
+                )
+                for kind, label, count, key in report.outcome_kinds
+            ],
+            "outcome_summary": [
+                (
+                    row,
+                    self.outcomes(
+                        year=row.year, submitted_to=row.submitted_to or NOT_GIVEN, kind=row.kind
+                    ),
+                    self.outcomes(
+                        year=row.year,
+                        submitted_to=row.submitted_to or NOT_GIVEN,
+                        kind=row.kind,
+                        key=KEY_YES,
+                    ),
+                )
+                for row in report.outcome_summary
+            ],
         }
 
 
@@ -129,6 +194,7 @@ class _ReportView(ReportAccessMixin, View):
         return self.respond(report, form)
 
     def respond(self, report, form):
+        links = FigureLinks(report, self.scope_groups)
         return render(
             self.request,
             self.template_name,
@@ -138,11 +204,11 @@ class _ReportView(ReportAccessMixin, View):
                 "export_url": self.export_url(report.period),
                 "summary_url": self.export_url(report.period, summary=True),
                 "theme_chart": charts.theme_chart(report),
-                "month_chart": charts.month_chart(report),
+                "month_chart": charts.month_chart(report, month_url=links.month),
                 "group_chart": charts.group_chart(report),
                 "this_year": timezone.localdate().year,
                 "awaiting_review": self.awaiting_review(report.period),
-                "links": FigureLinks(report, self.scope_groups).context(),
+                "links": links.context(),
             },
         )
 
@@ -232,3 +298,102 @@ class ReportPeriodSummaryView(_SummaryMixin, ReportPeriodView):
 
 class ReportYearSummaryView(_SummaryMixin, ReportYearView):
     pass
+
+
+# The lists behind the outcome and publicity figures ------------------------------------------
+
+
+class _FigureListView(ReportAccessMixin, ListView):
+    """A list behind report figures, for whoever may read the report, limited to the groups
+    they may read (reports/filters.py); it pages, and ``export.xlsx`` beside it downloads the
+    filtered list whole."""
+
+    paginate_by = 25
+    filterset_class = None
+    export_url_name = None
+
+    @cached_property
+    def filterset(self):
+        return self.filterset_class(self.request.GET, scope_groups=self.scope_groups)
+
+    def get_context_data(self, **kwargs):
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        export = reverse(self.export_url_name)
+        return super().get_context_data(
+            filter_form=self.filterset.form,
+            description=self.filterset.description(),
+            export_url=f"{export}?{query.urlencode()}" if query else export,
+            scope_label="、".join(str(g) for g in self.scope_groups or ()),
+            **kwargs,
+        )
+
+
+class OutcomeListView(_FigureListView):
+    """/outcomes/ (履职成果一览): the outcomes the report counts, filtered by period, group,
+    year, kind, key-proposal flag and where they were submitted."""
+
+    template_name = "reports/outcome_list.html"
+    context_object_name = "outcomes"
+    filterset_class = OutcomeFilterSet
+    export_url_name = "reports:outcome_export"
+
+    def get_queryset(self):
+        kind_order = Case(
+            *[When(kind=k, then=Value(i)) for i, k in enumerate(Outcome.Kind.values)],
+            default=Value(len(Outcome.Kind.values)),
+            output_field=IntegerField(),
+        )
+        return (
+            self.filterset.qs.select_related("activity__group", "member")
+            .annotate(kind_order=kind_order)
+            .order_by("-year", "kind_order", "-is_key", "pk")
+        )
+
+
+class OutcomeExportView(OutcomeListView):
+    """/outcomes/export.xlsx: the filtered outcome list, every page; in the access log (it
+    names the authors) with its filters and row count."""
+
+    def get(self, request, *args, **kwargs):
+        outcomes = list(self.get_queryset())
+        record_access(request, PersonalDataAccess.Kind.OUTCOME_EXPORT, rows=len(outcomes))
+        return FileResponse(
+            outcome_list_workbook(
+                outcomes, scope=self.filterset.description(), output=spooled_output()
+            ),
+            as_attachment=True,
+            filename=list_file_name(outcome_list_title()),
+            content_type=CONTENT_TYPE,
+        )
+
+
+class PublicityListView(_FigureListView):
+    """/publicity/ (宣传报道一览): the publicity items of the activities the report counts,
+    filtered by period, group and channel."""
+
+    template_name = "reports/publicity_list.html"
+    context_object_name = "items"
+    filterset_class = PublicityFilterSet
+    export_url_name = "reports:publicity_export"
+
+    def get_queryset(self):
+        return self.filterset.qs.select_related("activity__group").order_by(
+            "-activity__date", "-activity__pk", "channel", "pk"
+        )
+
+
+class PublicityExportView(PublicityListView):
+    """/publicity/export.xlsx: the filtered publicity list, every page; in the access log."""
+
+    def get(self, request, *args, **kwargs):
+        items = list(self.get_queryset())
+        record_access(request, PersonalDataAccess.Kind.PUBLICITY_EXPORT, rows=len(items))
+        return FileResponse(
+            publicity_list_workbook(
+                items, scope=self.filterset.description(), output=spooled_output()
+            ),
+            as_attachment=True,
+            filename=list_file_name(publicity_list_title()),
+            content_type=CONTENT_TYPE,
+        )

@@ -21,7 +21,14 @@ from activities.schedule.services import calendar_feed_create, schedule_set_mont
 from members.models import PersonalDataAccess, Role
 from tests.activities.attachments import samples as attachment_samples
 from tests.activities.helpers import activity_data
-from tests.factories import ActivityFactory, MemberFactory, MembershipFactory, UserFactory
+from tests.factories import (
+    ActivityFactory,
+    MemberFactory,
+    MembershipFactory,
+    OutcomeFactory,
+    PublicityFactory,
+    UserFactory,
+)
 
 ROLES = ["anonymous", "staff", "leader", "convener", "other_convener", "member", "inactive"]
 YEAR = timezone.localdate().year
@@ -115,6 +122,12 @@ MATRIX = {
     "reports:report_period_export": ((), READERS, None),
     "reports:report_year_summary": (("report_year",), READERS, None),
     "reports:report_period_summary": ((), READERS, None),
+    # The lists behind the report's outcome and publicity figures: the report's readers,
+    # a convener limited to their groups (tests/reports/test_figure_lists.py).
+    "reports:outcome_list": ((), READERS, None),
+    "reports:outcome_export": ((), READERS, None),
+    "reports:publicity_list": ((), READERS, None),
+    "reports:publicity_export": ((), READERS, None),
     "password_change": ((), ALL, {"old_password": "x", "new_password1": "y", "new_password2": "y"}),
     "password_change_done": ((), ALL, None),
     "accounts:user_list": ((), STAFF, None),
@@ -166,6 +179,8 @@ def world(group1, group2, staff_user, leader_user, convener_user, other_convener
         platform="wecom", name="执委群", url="http://127.0.0.1:9/cgi-bin/webhook/send?key=k"
     )
     checkin = checkin_open(activity=activity, by=staff_user)
+    OutcomeFactory(activity=activity, year=activity.date.year, title="关于电机产业的建议")
+    PublicityFactory(activity=activity, title="电机电器组开展法治教育")
     inactive = UserFactory(username="gone", role=Role.STAFF, is_active=False)
     attachment = attachment_add(
         activity=activity,
@@ -285,7 +300,12 @@ def test_post(world, name, role):
 EXPORTS = {
     "activities:activity_export": ("group", "activity_export"),
     "roster:roster_export": ("group", "roster_export"),
+    "reports:outcome_export": ("group", "outcome_export"),
+    "reports:publicity_export": ("group", "publicity_export"),
 }
+# Exports limited to the groups the login reads: another group's convener gets none of group 1's
+# rows, whatever the query asks.
+SCOPED_EXPORTS = {"reports:outcome_export", "reports:publicity_export"}
 EXPORT_CASES = [(name, role) for name in EXPORTS for role in ROLES]
 
 
@@ -305,7 +325,10 @@ def test_list_exports_are_private_and_logged(world, name, role):
     assert response["Content-Disposition"].startswith("attachment")
     entry = logged.get()
     assert f"{param}={world['group1'].pk}" in entry.what
-    assert entry.rows > 0
+    if name in SCOPED_EXPORTS and role == "other_convener":
+        assert entry.rows == 0
+    else:
+        assert entry.rows > 0
 
 
 @pytest.mark.django_db

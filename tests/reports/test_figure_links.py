@@ -2,8 +2,9 @@
 
 The seed's report is read for several periods (whole years, a span across years, a few months)
 by the leadership and by a convener (whose report covers their group); every link from a figure
-to the activity list or the roster is followed, and the list's row count (or its person-times)
-must be the figure.
+to the activity list, the roster, the outcome list or the publicity list is followed, and the
+list's row count (or its person-times) must be the figure. The month chart's rows open the
+activity list of their month, whose person-times must be the bar's.
 """
 
 import re
@@ -15,9 +16,15 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
+from activities.models import Outcome, Publicity
 from members.models import User
 
-LISTS = (reverse("activities:activity_list"), reverse("members:member_list"))
+LISTS = (
+    reverse("activities:activity_list"),
+    reverse("members:member_list"),
+    reverse("reports:outcome_list"),
+    reverse("reports:publicity_list"),
+)
 # Figures identified by their element id rather than a data-figure attribute.
 BY_ID = {
     "figure-activities": "activities",
@@ -51,6 +58,8 @@ class _Links(HTMLParser):
         href = attrs.get("href") or ""
         if tag == "a" and href.split("?")[0] in LISTS and "?" in href:
             kind = attrs.get("data-figure") or BY_ID.get(attrs.get("id"))
+            if "data-chart-label" in attrs:
+                kind = "chart-label"  # a month's name opens the same list as its number
             self._open = [kind, "", href, attrs.get("id")]
 
     def handle_data(self, data):
@@ -89,9 +98,13 @@ def _check(client, name, args, query):
     links = _figure_links(response.content.decode())
     checked = 0
     for kind, text, href, element_id in links:
-        if element_id == "figure-participation" or not re.search(r"\d", text):
-            # a rate (its link is the participants' list, checked as its own figure), or a
-            # heading that opens a list without showing a number
+        if (
+            element_id == "figure-participation"
+            or kind == "chart-label"
+            or not re.search(r"\d", text)
+        ):
+            # a rate (its link is the participants' list, checked as its own figure), a month's
+            # name (its number is checked), or a heading that opens a list without a number
             continue
         assert kind, (text, href)
         number = int(re.search(r"\d+", text).group())
@@ -113,7 +126,19 @@ def test_every_figure_agrees_with_the_list_it_opens(seeded):
         # themes, groups, roles, offices and channels each link their figures
         assert kinds.count("activities") >= 6 + len(report.groups) + 2
         assert kinds.count("members") >= 2 * len(report.groups) + 4
-        assert checked == len(links) - 2
+        # every outcome kind, the total, every summary row (count and key), every channel's
+        # items, every month of the chart
+        key_kinds = sum(1 for _k, _l, _n, key in report.outcome_kinds if key)
+        assert kinds.count("outcomes") == (
+            len(Outcome.Kind) + key_kinds + 1 + bool(report.key_outcomes)
+        ) + 2 * len(report.outcome_summary)
+        assert kinds.count("publicity") == len(Publicity.Channel)
+        assert kinds.count("chart-label") == len(report.months)
+        assert kinds.count("person-times") >= len(report.months)
+        # not checked: the rate, the two four-bodies links in headings, the outcome and
+        # publicity headings, the month names
+        assert checked == len(links) - 4 - len(report.months)
+        assert len(report.outcomes) > 0 and sum(c.items for c in report.channels) > 0
 
     # The missed obligation opens exactly those members.
     for year in (2018, 2019, 2020):

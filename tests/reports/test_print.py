@@ -18,6 +18,8 @@ from activities.schedule.export import schedule_workbook
 from activities.schedule.months import year_schedule
 from members.models import Member
 from reports.excel import workbook_bytes
+from reports.filters import OutcomeFilterSet, PublicityFilterSet
+from reports.list_exports import outcome_list_workbook, publicity_list_workbook
 from reports.tallies import Period, tally
 from tests.printed import Printed, check
 
@@ -67,9 +69,40 @@ def test_every_workbook_prints_readably(db, tmp_path):
     )
     check(printed, {"轮值活动清单": 2})
 
+    # The lists behind the report's outcome and publicity figures, whole.
+    (tmp_path / "outcomes").mkdir()
+    outcomes = OutcomeFilterSet({}).qs.select_related("activity__group", "member")
+    assert outcomes.exists()
+    printed = Printed(outcome_list_workbook(outcomes.order_by("-year")), tmp_path / "outcomes")
+    check(printed, {"履职成果一览": 2})
+    (tmp_path / "publicity").mkdir()
+    items = PublicityFilterSet({}).qs.select_related("activity__group")
+    assert items.exists()
+    printed = Printed(publicity_list_workbook(items), tmp_path / "publicity")
+    check(printed, {"宣传报道一览": 5})
+
     (tmp_path / "schedule").mkdir()
     printed = Printed(schedule_workbook(2018, year_schedule(2018)), tmp_path / "schedule")
     check(printed, {"轮值安排": 1})
+
+
+def test_a_long_outcome_list_prints_readably(db, group1, tmp_path):
+    """Many rows with long titles and every column filled: pages down, never small print."""
+    from tests.factories import ActivityFactory, MemberFactory, OutcomeFactory
+
+    author = MemberFactory(name="欧阳明辉")
+    for i in range(70):
+        activity = ActivityFactory(group=group1, date=datetime.date(2018, 1 + i % 12, 10))
+        OutcomeFactory(
+            activity=activity,
+            member=author,
+            is_key=i % 5 == 0,
+            title=f"关于推动福安市电机电器产业转型升级、加快培育新质生产力的调研报告（{i}）",
+        )
+    outcomes = OutcomeFilterSet({}).qs.select_related("activity__group", "member")
+    printed = Printed(outcome_list_workbook(outcomes), tmp_path)
+    check(printed, {"履职成果一览": 8})  # three-line titles: about nine rows a page
+    assert printed.pages_per_sheet()["履职成果一览"] > 1
 
 
 def test_the_check_sees_small_print(tmp_path):

@@ -21,6 +21,10 @@ PAGES = [
     ("reports:report_period_export", [], PERIOD),
     ("reports:report_year_summary", [2018], {}),
     ("reports:report_period_summary", [], PERIOD),
+    ("reports:outcome_list", [], PERIOD),
+    ("reports:outcome_export", [], PERIOD),
+    ("reports:publicity_list", [], PERIOD),
+    ("reports:publicity_export", [], PERIOD),
 ]
 
 
