@@ -14,7 +14,11 @@ from django.core.files.storage import storages
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from activities.attachments.files import attachment_file_check, display_name
+from activities.attachments.files import (
+    attachment_file_check,
+    attachment_upload_read,
+    display_name,
+)
 from activities.models import Activity, Attachment
 from activities.services import activity_submit
 
@@ -57,14 +61,17 @@ def attachment_add(*, activity, upload, caption="", by):
 
     Raises files.AttachmentRefused (nothing stored) when the file is not kept. The same bytes
     attached twice to one activity make one attachment (a unique constraint backs the check,
-    for two posts at the same moment); a repeat changes nothing. A new attachment by a convener
+    for two posts at the same moment); a repeat changes nothing and is recognised by its
+    SHA-256 before it is decoded. A photo is kept at most files.MAX_STORED_SIDE px long. A new attachment by a convener
     on an approved held record sends the record back to review (module docstring), in the
     same transaction as the attachment's row.
     """
-    checked = attachment_file_check(upload=upload)
-    existing = _already_attached(activity, checked.upload_sha256)
+    # The repeat is recognised by the upload's hash, before the costly decode and re-encode.
+    read = attachment_upload_read(upload)
+    existing = _already_attached(activity, read.sha256)
     if existing is not None:
         return Added(existing, True)
+    checked = attachment_file_check(read=read)
     storage = attachment_storage()
     stem = f"{activity.pk}/{uuid.uuid4().hex}"
     stored = [_save(storage, f"{stem}.{checked.extension}", checked.content)]
