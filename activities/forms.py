@@ -191,7 +191,7 @@ class ActivityForm(forms.ModelForm):
 
     @property
     def kept_status_answer(self):
-        """"<question>:<answer>" for the hidden field ``status_answer`` of a re-rendered
+        """ "<question>:<answer>" for the hidden field ``status_answer`` of a re-rendered
         form: the answer the user gave to the question the current data asks, else ""."""
         question = self._status_case()
         if question is None:

@@ -29,7 +29,6 @@ def camera_jpeg(size):
     """A photo-like JPEG: gradients plus noise (compresses like a real photo), orientation 6."""
     from PIL import Image
 
-    width, height = size
     base = Image.linear_gradient("L").resize(size)
     across = Image.linear_gradient("L").rotate(90).resize(size)
     noise = Image.effect_noise(size, 12)

@@ -189,7 +189,8 @@ def test_the_demo_plans_this_month_and_the_next_eleven_whatever_the_day(monkeypa
     call_command("seed_demo", password="demo-pass-123", stdout=StringIO())
     planned = [
         (e.year, e.month, e.group.number)
-        for e in ScheduleEntry.objects.filter(year__gte=2026).select_related("group")
+        for e in ScheduleEntry.objects.filter(year__gte=2026)
+        .select_related("group")
         .order_by("year", "month")
     ]
     assert len(planned) == 12

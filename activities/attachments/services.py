@@ -62,9 +62,9 @@ def attachment_add(*, activity, upload, caption="", by):
     Raises files.AttachmentRefused (nothing stored) when the file is not kept. The same bytes
     attached twice to one activity make one attachment (a unique constraint backs the check,
     for two posts at the same moment); a repeat changes nothing and is recognised by its
-    SHA-256 before it is decoded. A photo is kept at most files.MAX_STORED_SIDE px long. A new attachment by a convener
-    on an approved held record sends the record back to review (module docstring), in the
-    same transaction as the attachment's row.
+    SHA-256 before it is decoded. A photo is kept at most files.MAX_STORED_SIDE px long. A new
+    attachment by a convener on an approved held record sends the record back to review
+    (module docstring), in the same transaction as the attachment's row.
     """
     # The repeat is recognised by the upload's hash, before the costly decode and re-encode.
     read = attachment_upload_read(upload)
