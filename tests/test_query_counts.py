@@ -56,7 +56,11 @@ def _add(rows, n):
             members.append(member)
         for i in range(n):
             for date in (datetime.date(2018, 1 + i % 12, 10), this_year):
-                activity = ActivityFactory(group=group, date=date, status=Activity.Status.HELD)
+                # The world plans January and February of this year for groups 1 and 2: a
+                # record in the other group's month says why (on any day of the year).
+                activity = ActivityFactory(
+                    group=group, date=date, status=Activity.Status.HELD, off_duty_reason="swap"
+                )
                 for member in members:
                     AttendanceFactory(activity=activity, member=member)
                 LeaderFactory(activity=activity)
