@@ -656,7 +656,8 @@ NO_ACTIVITY_MONTHS = {
 
 
 def _load_schedule(groups, by):
-    """The plan behind the 17 activities, and this year's plan from this month on.
+    """The plan behind the 17 activities, and the plan of the twelve months from this one on
+    (into next year from February on: in December the home page's "next month" is January).
 
     The current month is group 1's, so the demo convener has a month to plan and record now.
     """
@@ -672,8 +673,9 @@ def _load_schedule(groups, by):
         position += 0 if note else 1
         _schedule_month(year, month, group, note, by)
     today = timezone.localdate()
-    for offset, month in enumerate(range(today.month, 13)):
-        _schedule_month(today.year, month, groups[offset % 12 + 1], "", by)
+    for offset in range(12):
+        year, month = divmod(today.year * 12 + today.month - 1 + offset, 12)
+        _schedule_month(year, month + 1, groups[offset + 1], "", by)
 
 
 def _schedule_month(year, month, group, note, by):

@@ -68,6 +68,11 @@ QUESTION_HELD_WITHOUT_ATTENDEES = "held_without_attendees"
 DECISION_HELD = "held"  # change a plan with attendees to held, and save
 DECISION_KEEP_PLANNED = "keep_planned"  # it is still a plan: save as planned
 DECISION_KEEP_HELD_EMPTY = "keep_held_empty"  # held, and nobody from the committee came
+# Which answers answer which question (an answer kept across a re-render must still fit).
+ANSWERS = {
+    QUESTION_PLANNED_WITH_ATTENDEES: (DECISION_HELD, DECISION_KEEP_PLANNED),
+    QUESTION_HELD_WITHOUT_ATTENDEES: (DECISION_KEEP_HELD_EMPTY,),
+}
 
 GUEST_NAME_SEPARATORS = re.compile(r"[、,，;；\s]+")
 
@@ -166,9 +171,45 @@ class ActivityForm(forms.ModelForm):
         """Show the duty-month question: it was refused without a reason, or one is given."""
         return bool(self["off_duty_reason"].value() or self.errors.get("off_duty_reason"))
 
-    def status_decision(self):
-        """The answer the user gave to the status question (a button of the form)."""
-        return self.data.get("status_decision", "") if self.is_bound else ""
+    def status_decision(self, question=None):
+        """The answer the user gave to the status question `question` (QUESTION_*).
+
+        A button of the form sends it; when the form came back for another reason (say the
+        duty-month reason was missing), the answer given then travels in the hidden field
+        ``status_answer`` as "<question>:<answer>" (kept_status_answer) and still counts, but
+        only for the same question: a changed case (say, members ticked since) asks again.
+        """
+        if not self.is_bound:
+            return ""
+        decision = self.data.get("status_decision", "")
+        if decision:
+            return decision
+        kept_question, _sep, kept = str(self.data.get("status_answer", "")).partition(":")
+        if question is not None and kept_question == question and kept in ANSWERS[question]:
+            return kept
+        return ""
+
+    @property
+    def kept_status_answer(self):
+        """ "<question>:<answer>" for the hidden field ``status_answer`` of a re-rendered
+        form: the answer the user gave to the question the current data asks, else ""."""
+        question = self._status_case()
+        if question is None:
+            return ""
+        decision = self.status_decision(question)
+        return f"{question}:{decision}" if decision in ANSWERS[question] else ""
+
+    def _status_case(self):
+        """The question the posted status and attendance ask (QUESTION_*), or None."""
+        cleaned = getattr(self, "cleaned_data", None) or {}
+        status = self.data.get(self.add_prefix("status"))
+        attendees = cleaned.get("attendees")
+        ticked = bool(attendees) if attendees is not None else bool(self._checked_ids())
+        if status == Activity.Status.PLANNED and ticked:
+            return QUESTION_PLANNED_WITH_ATTENDEES
+        if status == Activity.Status.HELD and not ticked:
+            return QUESTION_HELD_WITHOUT_ATTENDEES
+        return None
 
     def _check_status(self, cleaned):
         """No silent status: a plan with attendees, or a held record with none, is saved only
@@ -176,8 +217,8 @@ class ActivityForm(forms.ModelForm):
         status, attendees = cleaned.get("status"), cleaned.get("attendees")
         if status is None or attendees is None:
             return
-        decision = self.status_decision()
         if status == Activity.Status.PLANNED and attendees:
+            decision = self.status_decision(QUESTION_PLANNED_WITH_ATTENDEES)
             if decision == DECISION_HELD:
                 cleaned["status"] = Activity.Status.HELD
             elif decision != DECISION_KEEP_PLANNED:
@@ -197,7 +238,7 @@ class ActivityForm(forms.ModelForm):
                     % {"count": count},
                 )
         elif status == Activity.Status.HELD and not attendees:
-            if decision != DECISION_KEEP_HELD_EMPTY:
+            if self.status_decision(QUESTION_HELD_WITHOUT_ATTENDEES) != DECISION_KEEP_HELD_EMPTY:
                 self.status_question = QUESTION_HELD_WITHOUT_ATTENDEES
                 self.add_error(
                     "status",

@@ -10,11 +10,12 @@ at N times the committee (N x 132 members in 12 groups) with the seed's density 
 attendance rows). Both get the same few extra rows every page needs (a plan, an activity
 awaiting review, this year's schedule, a calendar feed, an open check-in, logins).
 
-The generated SQLite files are kept under var/bench/ (keyed by the migrations and this
-generator), and each run works on a copy, so a rerun starts in seconds. A --database-url is
-a scratch PostgreSQL database: emptied, migrated and generated on every run. For the load
-bench (bench/load/lists.sh): `--build N --database-url URL` only generates N x into URL and
-leaves it there; `--scale N --copy-to DIR` only copies the cached N x SQLite file into DIR.
+The generated SQLite files are kept under var/bench/ (keyed by the migrations, this
+generator and the year), and each run works on a copy, so a rerun starts in seconds. A
+--database-url is a scratch PostgreSQL database: emptied, migrated and generated on every run.
+For the load bench (bench/load/lists.sh): `--build N --database-url URL` only generates N x
+into URL and leaves it there; `--scale N --copy-to DIR` only copies the cached N x SQLite file
+into DIR.
 
 Each URL the permission matrix knows (tests/test_permission_matrix.py), and every admin page
 (index, each model's changelist, add, change, delete and history of its first row), is asked
@@ -37,6 +38,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import zoneinfo
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,8 +47,11 @@ GENERATOR_VERSION = "2"
 
 
 def _fingerprint(scale):
-    """Changes when a migration or the generator changes: the cached file is then rebuilt."""
-    digest = hashlib.sha256(GENERATOR_VERSION.encode())
+    """Changes when a migration or the generator changes, or the year turns (the extras plan
+    the current year, and the walk opens its pages): the cached file is then rebuilt."""
+    # The year of settings.TIME_ZONE, not of UTC: 1 January starts eight hours earlier there.
+    year = datetime.datetime.now(zoneinfo.ZoneInfo("Asia/Shanghai")).year
+    digest = hashlib.sha256(f"{GENERATOR_VERSION}:{year}".encode())
     for path in sorted(ROOT.glob("*/migrations/0*.py")):
         digest.update(path.read_bytes())
     digest.update((ROOT / "bench" / "report_bench.py").read_bytes())

@@ -52,6 +52,26 @@ def _view_body_limit(request):
     return grant(request, **match.kwargs) or 0
 
 
+def _mib(size):
+    """Bytes as MiB for a message: 201, or 0.5 (one decimal only when not whole)."""
+    mib = round(size / 1024 / 1024, 1)
+    return int(mib) if mib == int(mib) else mib
+
+
+def _upload_kind(request):
+    """Which advice the 413 page gives: "attachments" (the photo upload), "roster" (the roster
+    workbook import) or "other", by the URL that was posted to."""
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return "other"
+    if match.view_name == "attachments:attachment_upload":
+        return "attachments"
+    if match.view_name == "roster:roster_import":
+        return "roster"
+    return "other"
+
+
 class RequestBodyLimitMiddleware:
     """Refuse (413) a request whose declared body is too large, before anything reads it.
 
@@ -80,7 +100,14 @@ class RequestBodyLimitMiddleware:
             limit = max(settings.REQUEST_BODY_LIMIT, _view_body_limit(request))
         if declared > limit:
             body = loader.render_to_string(
-                "413.html", {"limit_mib": round(limit / 1024 / 1024, 1)}, request=request
+                "413.html",
+                {
+                    "limit_mib": _mib(limit),
+                    "upload_kind": _upload_kind(request),
+                    "max_files": settings.ATTACHMENT_MAX_FILES,
+                    "max_file_mib": _mib(settings.ATTACHMENT_MAX_FILE_SIZE),
+                },
+                request=request,
             )
             # No Connection header: WSGI servers refuse hop-by-hop headers from the application;
             # the server itself deals with the unread body.

@@ -326,8 +326,25 @@ FILE_UPLOAD_PERMISSIONS = 0o600
 ATTACHMENT_MAX_FILE_SIZE = env_int("ATTACHMENT_MAX_FILE_MB", default=20) * 1024 * 1024
 ATTACHMENT_MAX_PIXELS = env_int("ATTACHMENT_MAX_PIXELS", default=50_000_000)
 ATTACHMENT_MAX_FILES = env_int("ATTACHMENT_MAX_FILES", default=10)
-# One upload's whole body (several photos at once); nginx's client_max_body_size must allow it.
-ATTACHMENT_REQUEST_BODY_LIMIT = env_int("ATTACHMENT_UPLOAD_MB", default=100) * 1024 * 1024
+# One upload's whole body must hold the most files of the largest size, or a user sending what
+# the form allows would get a 413: it is ATTACHMENT_MAX_FILES × ATTACHMENT_MAX_FILE_MB plus the
+# form around them (multipart headers, caption, token): 10 × 20 MiB + 1 MiB = 201 MiB by
+# default. ATTACHMENT_UPLOAD_MB, when set, caps the body instead, and then fewer files are taken
+# at a time so that they still fit. nginx's client_max_body_size must allow it.
+ATTACHMENT_FORM_OVERHEAD = 1024 * 1024
+_attachment_upload_cap = env_int("ATTACHMENT_UPLOAD_MB", default=0) * 1024 * 1024
+if _attachment_upload_cap:
+    ATTACHMENT_MAX_FILES = min(
+        ATTACHMENT_MAX_FILES,
+        (_attachment_upload_cap - ATTACHMENT_FORM_OVERHEAD) // ATTACHMENT_MAX_FILE_SIZE,
+    )
+    if ATTACHMENT_MAX_FILES < 1:
+        raise ImproperlyConfigured(
+            "ATTACHMENT_UPLOAD_MB must hold one file of ATTACHMENT_MAX_FILE_MB plus 1 MB."
+        )
+ATTACHMENT_REQUEST_BODY_LIMIT = (
+    ATTACHMENT_MAX_FILES * ATTACHMENT_MAX_FILE_SIZE + ATTACHMENT_FORM_OVERHEAD
+)
 
 # Logins: besides five failures per (username, address), an address is locked out after
 # AXES_ADDRESS_FAILURE_LIMIT failures over any usernames (fuan_rotation/security.py).

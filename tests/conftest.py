@@ -114,6 +114,11 @@ def browser_type_launch_args(browser_type_launch_args):
     return {
         **browser_type_launch_args,
         "executable_path": CHROMIUM,
+        # The browser's own clock is Fu'an's, like an office PC's, for every context (a test's
+        # browser.new_context() does not get browser_context_args): on a UTC machine its
+        # "today" would be a day behind the server's from 16:00 UTC, and the activity form
+        # would take today's date for a future one.
+        "env": {**os.environ, "TZ": "Asia/Shanghai"},
         "args": [
             "--no-sandbox",
             "--disable-gpu",

@@ -15,6 +15,7 @@ from django.contrib import admin
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from activities.demo import staff_permission_group
 from activities.models import Activity, RotationGroup
@@ -40,7 +41,9 @@ def _add(rows, n):
     """n more members in each of the two groups, and n more held activities for each, in the
     report's year and this year, each attended by the group's new members and others."""
     groups = [rows["group1"], RotationGroup.objects.get(number=2)]
-    today = datetime.date.today()
+    today = timezone.localdate()
+    # This year's activities stay in this year in its first twenty days too.
+    this_year = max(today - datetime.timedelta(days=20), today.replace(month=1, day=1))
     for group in groups:
         members = []
         for i in range(n):
@@ -52,8 +55,12 @@ def _add(rows, n):
                 )
             members.append(member)
         for i in range(n):
-            for date in (datetime.date(2018, 1 + i % 12, 10), today - datetime.timedelta(days=20)):
-                activity = ActivityFactory(group=group, date=date, status=Activity.Status.HELD)
+            for date in (datetime.date(2018, 1 + i % 12, 10), this_year):
+                # The world plans January and February of this year for groups 1 and 2: a
+                # record in the other group's month says why (on any day of the year).
+                activity = ActivityFactory(
+                    group=group, date=date, status=Activity.Status.HELD, off_duty_reason="swap"
+                )
                 for member in members:
                     AttendanceFactory(activity=activity, member=member)
                 LeaderFactory(activity=activity)

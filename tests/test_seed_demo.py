@@ -176,3 +176,26 @@ def test_a_changed_demo_password_survives_a_rerun_without_password(demo):
     call_command("seed_demo", password="given on purpose 99", stdout=StringIO())
     staff.refresh_from_db()
     assert staff.check_password("given on purpose 99")
+
+
+@pytest.mark.parametrize(
+    "today", [datetime.date(2026, 11, 30), datetime.date(2026, 12, 1), datetime.date(2027, 1, 4)]
+)
+def test_the_demo_plans_this_month_and_the_next_eleven_whatever_the_day(monkeypatch, today):
+    from activities.models import ScheduleEntry
+    from tests.activities.helpers import Today
+
+    Today(monkeypatch, today)
+    call_command("seed_demo", password="demo-pass-123", stdout=StringIO())
+    planned = [
+        (e.year, e.month, e.group.number)
+        for e in ScheduleEntry.objects.filter(year__gte=2026)
+        .select_related("group")
+        .order_by("year", "month")
+    ]
+    assert len(planned) == 12
+    # Group 1 (the demo convener's) is on duty now; next month (January, in December) has a
+    # group too, so the home page's "next month" is never blank.
+    assert planned[0] == (today.year, today.month, 1)
+    following = (today.year + today.month // 12, today.month % 12 + 1)
+    assert planned[1][:2] == following and planned[1][2] == 2

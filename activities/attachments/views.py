@@ -43,7 +43,10 @@ def _to_gallery(activity):
 
 
 class AttachmentUploadView(View):
-    """POST one or more files (field "files") to an activity, from a phone camera or a PC."""
+    """POST one or more files (field "files") to an activity, from a phone camera or a PC.
+
+    A convener's new file on an approved held record sends the record back to review
+    (activities.attachments.services)."""
 
     http_method_names = ["post"]
 
@@ -75,6 +78,7 @@ class AttachmentUploadView(View):
             return _to_gallery(self.activity)
         caption = request.POST.get("caption", "")
         added = repeated = 0
+        sent_for_review = False
         for upload in uploads:
             try:
                 result = attachment_add(
@@ -96,6 +100,7 @@ class AttachmentUploadView(View):
                 repeated += 1
             else:
                 added += 1
+                sent_for_review = sent_for_review or result.sent_for_review
         if added:
             messages.success(
                 request,
@@ -112,6 +117,8 @@ class AttachmentUploadView(View):
                 )
                 % {"count": repeated},
             )
+        if sent_for_review:
+            messages.info(request, _("The record now awaits the staff's approval."))
         return _to_gallery(self.activity)
 
 
@@ -171,7 +178,8 @@ class _AttachmentActionView(View):
 
 
 class AttachmentArchiveView(_AttachmentActionView):
-    """Archive (hide) an attachment: whoever may edit the activity. Staff still see it."""
+    """Archive (hide) an attachment: whoever may edit the activity. Staff still see it; a
+    convener's archive on an approved record sends it back to review (services)."""
 
     def allowed(self, user):
         return _may_edit_some(user)
@@ -180,8 +188,10 @@ class AttachmentArchiveView(_AttachmentActionView):
         return Attachment.objects.filter(activity__in=editable_activities(self.request.user))
 
     def post(self, request, pk):
-        attachment_archive(attachment=self.attachment, by=request.user)
-        messages.success(request, _("“%(name)s” was archived.") % {"name": self.attachment})
+        attachment = attachment_archive(attachment=self.attachment, by=request.user)
+        messages.success(request, _("“%(name)s” was archived.") % {"name": attachment})
+        if attachment.sent_for_review:
+            messages.info(request, _("The record now awaits the staff's approval."))
         return _to_gallery(self.attachment.activity)
 
 

@@ -86,7 +86,17 @@ def validate_webhook_url(platform, url):
     if host in extra or netloc in extra:
         return  # allowed by the administrator, http included (a local gateway, the tests)
     allowed = PLATFORM_HOSTS.get(platform, ())
-    if host not in allowed or port not in (None, 443):
+    if host in allowed and port not in (None, 443):
+        # The right host on another port: say what is wrong, not that the host is.
+        raise ValidationError(
+            _(
+                "A robot's address uses the standard https port (443); this one asks for port "
+                "%(port)s. Remove “:%(port)s” from the address."
+            )
+            % {"port": port},
+            code="port",
+        )
+    if host not in allowed:
         raise ValidationError(
             _("A %(platform)s robot's address is on %(hosts)s; this one is on %(host)s.")
             % {

@@ -354,18 +354,25 @@
 
   // --- Status --------------------------------------------------------------------------
 
+  // The answer given before the form came back for another error ("<question>:<answer>"):
+  // the same question is not asked again (the server accepts the same answer).
+  var keptAnswer = form.querySelector("[data-status-answer]");
+
   function currentQuestion() {
     if (!statusSelect) {
       return null;
     }
     var count = checkedCount();
+    var asked = null;
     if (statusSelect.value === "planned" && count > 0) {
-      return "planned_with_attendees";
+      asked = "planned_with_attendees";
+    } else if (statusSelect.value === "held" && count === 0) {
+      asked = "held_without_attendees";
     }
-    if (statusSelect.value === "held" && count === 0) {
-      return "held_without_attendees";
+    if (asked && keptAnswer && keptAnswer.value.split(":")[0] === asked) {
+      return null;
     }
-    return null;
+    return asked;
   }
 
   // `show`: open the question (on saving); otherwise only keep an open one up to date.

@@ -132,3 +132,72 @@ def test_tallies_count_an_off_duty_record_once_under_its_own_group(group1, group
     assert report.activity_count == 2
     by_group = {g.number: g.activities for g in report.groups}
     assert by_group[1] == 1 and by_group[2] == 1
+
+
+# The status question is answered once, even when the form comes back for another reason ------
+
+
+def _kept_answer(page):
+    import re
+
+    found = re.search(r'name="status_answer" value="([^"]*)"', page)
+    return found.group(1) if found else None
+
+
+def test_the_status_answer_survives_the_duty_month_question(staff_client, group1, group2, months):
+    # Held, nobody from the committee ticked, answered "nobody came" — but in 第1组's month.
+    data = activity_data(group2, date=f"{YEAR}-03-20", status_decision="keep_held_empty")
+    response = staff_client.post(NEW, data)
+    assert response.status_code == 200 and not Activity.objects.exists()
+    page = response.content.decode()
+    assert "提前、补办或调换" in page
+    assert response.context["form"].status_question is None  # not asked again
+    assert _kept_answer(page) == "held_without_attendees:keep_held_empty"
+
+    # The next save sends the reason with the page's hidden answer, not the button.
+    del data["status_decision"]
+    data.update(off_duty_reason="early", off_duty_note="提前举办", status_answer=_kept_answer(page))
+    response = staff_client.post(NEW, data)
+    assert response.status_code == 302
+    activity = Activity.objects.get()
+    assert activity.status == Activity.Status.HELD and activity.attendances.count() == 0
+
+
+def test_a_plan_answer_survives_too_and_the_status_becomes_held(
+    staff_client, group1, group2, months
+):
+    attendee = MemberFactory()
+    data = activity_data(
+        group2, date=f"{YEAR}-03-20", attendees=[attendee], status="planned", status_decision="held"
+    )
+    response = staff_client.post(NEW, data)
+    assert response.status_code == 200 and not Activity.objects.exists()
+    assert _kept_answer(response.content.decode()) == "planned_with_attendees:held"
+    del data["status_decision"]
+    data.update(off_duty_reason="makeup", status_answer="planned_with_attendees:held")
+    assert staff_client.post(NEW, data).status_code == 302
+    assert Activity.objects.get().status == Activity.Status.HELD
+
+
+def test_a_kept_answer_does_not_answer_a_changed_case(staff_client, group1, group2, months):
+    attendee = MemberFactory()
+    # The answer was "nobody came"; since then a member is ticked and the status is planned.
+    data = activity_data(
+        group1,
+        date=f"{YEAR}-03-20",
+        attendees=[attendee],
+        status="planned",
+        status_decision="",
+        status_answer="held_without_attendees:keep_held_empty",
+    )
+    del data["status_decision"]
+    response = staff_client.post(NEW, data)
+    assert response.status_code == 200 and not Activity.objects.exists()
+    assert response.context["form"].status_question == "planned_with_attendees"
+    # A forged answer that does not answer the question is no answer either (the server
+    # decides, whatever the page sent).
+    for forged in ["held_without_attendees:held", "planned_with_attendees:keep_held_empty", "x"]:
+        data["status_answer"] = forged
+        response = staff_client.post(NEW, data)
+        assert response.status_code == 200 and not Activity.objects.exists()
+        assert response.context["form"].status_question == "planned_with_attendees"

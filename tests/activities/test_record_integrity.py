@@ -25,7 +25,10 @@ TODAY = timezone.localdate()
 
 
 def _edit(client, activity, **fields):
+    """Post the edit form of `activity` with `fields` changed; its date stays unless given (the
+    form's default date is three days ago, which may be another month or year)."""
     fields.setdefault("version", Activity.objects.get(pk=activity.pk).version)
+    fields.setdefault("date", Activity.objects.get(pk=activity.pk).date.isoformat())
     return client.post(
         reverse("activities:activity_edit", args=[activity.pk]),
         activity_data(activity.group, **fields),

@@ -143,8 +143,11 @@ def test_a_record_outside_the_duty_month_asks_why_and_is_filed_under_its_group(
     _shot(page, "off-duty-question-1366")
     page.select_option("#id_off_duty_reason", "early")
     page.fill("#id_off_duty_note", "12月外出考察")
+    # The answer to the status question was kept with the form: not asked a second time.
+    expect(page.locator("[data-status-answer]")).to_have_value(
+        "held_without_attendees:keep_held_empty"
+    )
     page.get_by_role("button", name="保存").click()
-    keep_held.click()  # the question is asked again on this save: the answer is per save
     expect(page.locator("[data-off-duty-reason]")).to_contain_text("提前")
     page.goto(live_server.url + "/schedule/2026/")
     november = page.locator("tbody tr").nth(10)

@@ -3,6 +3,7 @@ from urllib.parse import unquote
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from reports.excel import CONTENT_TYPE
 from tests.factories import ActivityFactory, AttendanceFactory, MembershipFactory
@@ -94,7 +95,7 @@ def test_convener_sees_only_their_group(convener_client, year_2018):
 def test_no_query_shows_the_current_year(leader_client):
     response = leader_client.get(reverse("reports:report_period"))
     assert response.status_code == 200
-    assert response.context["report"].period.year == datetime.date.today().year
+    assert response.context["report"].period.year == timezone.localdate().year
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,7 @@
 import io
 
 import pytest
-from PIL import ExifTags, Image
+from PIL import ExifTags, Image, ImageFile
 
 from activities.attachments.files import AttachmentRefused, attachment_file_check, display_name
 from tests.activities.attachments import samples
@@ -153,3 +153,38 @@ def test_an_empty_file_is_refused():
 )
 def test_the_users_file_name_is_only_shown_and_made_harmless(raw, shown):
     assert display_name(raw) == shown
+
+
+def test_a_large_photo_is_decoded_small_and_kept_upright(monkeypatch):
+    from activities.attachments import files
+
+    assert (files.MAX_STORED_SIDE, files.MIN_DECODED_SIDE) == (4096, 3072)
+    decoded = []
+    original_load = ImageFile.ImageFile.load
+
+    def load(self):
+        decoded.append(self.size)
+        return original_load(self)
+
+    monkeypatch.setattr(ImageFile.ImageFile, "load", load)
+    # A 4:3 photo over twice 3072 px, lying on its side (orientation 6): decoded at half size
+    # by the JPEG decoder itself (never at full size) and kept so, upright.
+    kept = _check("big.jpg", samples.jpeg_with_gps(size=(6400, 4800), orientation=6))
+    assert set(decoded) == {(3200, 2400)}
+    assert (kept.width, kept.height) == (2400, 3200)
+    image = Image.open(io.BytesIO(kept.content))
+    assert image.size == (kept.width, kept.height)
+    top = image.convert("RGB").getpixel((1200, 400))
+    assert top[0] > 200 and top[2] < 60, top  # its left (red) half is on top
+    # Past 4 × 3072 px it is decoded at a quarter, and still larger than 4096 px: scaled down.
+    decoded.clear()
+    kept = _check("huge.jpg", samples.jpeg_with_gps(size=(17000, 2000), orientation=1))
+    assert set(decoded) == {(4250, 500)}
+    assert (kept.width, kept.height) == (4096, 482)
+
+
+def test_a_photo_within_the_stored_size_keeps_its_pixels():
+    kept = _check("ok.jpg", samples.jpeg_with_gps(size=(4032, 3024), orientation=1))
+    assert (kept.width, kept.height) == (4032, 3024)
+    kept = _check("wide.png", samples.png(size=(5000, 1000)))
+    assert (kept.width, kept.height) == (4096, 819)

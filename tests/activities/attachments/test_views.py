@@ -378,3 +378,26 @@ def test_a_storage_failure_is_a_message_and_keeps_nothing(staff_client, activity
     assert response.status_code == 302
     assert _messages(response) == ["“photo.jpg”未能保存，请稍后再试或告知会员部。"]
     assert activity.attachments.count() == 0
+
+
+def test_a_repeated_upload_is_recognised_before_it_is_decoded(
+    staff_client, activity, attachments_dir, monkeypatch
+):
+    from PIL import ImageFile
+
+    data = samples.jpeg_with_gps(size=(1200, 900))
+    assert _post(staff_client, activity, ("photo.jpg", data)).status_code == 302
+    stored = _stored_files(attachments_dir)
+    decoded = []
+    original_load = ImageFile.ImageFile.load
+
+    def load(self):
+        decoded.append(self.size)
+        return original_load(self)
+
+    monkeypatch.setattr(ImageFile.ImageFile, "load", load)
+    response = _post(staff_client, activity, ("again.jpg", data))
+    assert response.status_code == 302
+    assert "1 个文件此前已上传，只保留一份。" in _messages(response)
+    assert decoded == []  # the hash found it: no decode, no re-encode
+    assert activity.attachments.count() == 1 and _stored_files(attachments_dir) == stored

@@ -317,7 +317,9 @@ def test_dingtalk_and_feishu_signatures_as_documented():
         ("feishu", "https://169.254.169.254/latest/meta-data", "open.feishu.cn"),
         ("feishu", "https://open.feishu.cn.evil.example/hook/x", "open.feishu.cn"),
         ("feishu", "https://user:pw@open.feishu.cn/hook/x", "用户名"),
-        ("dingtalk", "https://oapi.dingtalk.com:8443/robot/send", "oapi.dingtalk.com"),
+        ("dingtalk", "https://oapi.dingtalk.com:8443/robot/send", "8443"),
+        ("wecom", "https://qyapi.weixin.qq.com:80/cgi-bin/webhook/send?key=1", "端口"),
+        ("feishu", "https://evil.example:8443/hook/x", "open.feishu.cn"),
         ("wecom", "qyapi.weixin.qq.com/cgi-bin/webhook/send?key=1", "https://"),
     ],
 )
@@ -325,6 +327,16 @@ def test_only_the_platforms_own_https_host_is_accepted(platform, url, fragment):
     with pytest.raises(ValidationError) as caught:
         validate_webhook_url(platform, url)
     assert fragment in " ".join(caught.value.messages)
+
+
+def test_a_robot_address_on_another_port_names_the_port():
+    with pytest.raises(ValidationError) as caught:
+        validate_webhook_url("dingtalk", "https://oapi.dingtalk.com:8443/robot/send")
+    assert caught.value.error_list[0].code == "port"
+    message = " ".join(caught.value.messages)
+    assert "8443" in message and "443" in message
+    # The default port written out is the same address.
+    validate_webhook_url("dingtalk", "https://oapi.dingtalk.com:443/robot/send")
 
 
 def test_the_setting_allows_another_host(settings):

@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from icalendar import Calendar
 
 from activities.models import Activity
@@ -21,7 +22,7 @@ def _events(response):
 
 
 def test_feed_parses_and_has_stable_uids(client, group1, group2, staff_user):
-    year = datetime.date.today().year
+    year = timezone.localdate().year
     schedule_set_month(year=year, month=12, group=group1, by=None, note="据年度安排补录")
     schedule_set_month(year=year, month=11, group=group2, by=None, note="据年度安排补录")
     planned = ActivityFactory(
@@ -54,7 +55,7 @@ def test_feed_parses_and_has_stable_uids(client, group1, group2, staff_user):
 
 
 def test_group_feed_has_only_that_group(client, group1, group2, staff_user):
-    year = datetime.date.today().year
+    year = timezone.localdate().year
     schedule_set_month(year=year, month=12, group=group1, by=None, note="据年度安排补录")
     schedule_set_month(year=year, month=11, group=group2, by=None, note="据年度安排补录")
     feed = calendar_feed_create(by=staff_user, group=group2)

@@ -10,6 +10,7 @@ from activities.schedule.months import MonthStatus, year_schedule
 from activities.schedule.services import schedule_generate, schedule_set_month, schedule_swap
 from activities.services import activity_approve, activity_return, activity_submit, group_archive
 from members.models import FederationRole
+from tests.activities.helpers import Today
 from tests.factories import (
     ActivityFactory,
     AttendanceFactory,
@@ -19,6 +20,13 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def today(monkeypatch):
+    """These tests plan 2026 by generation, which is refused once 2026 has passed (in
+    Asia/Shanghai): they run on the day they were written for, whatever the clock says."""
+    return Today(monkeypatch, datetime.date(2026, 11, 30))
 
 
 @pytest.fixture
@@ -148,7 +156,7 @@ def test_obligation_counts_only_approved_held_activities(group1):
         activity=ActivityFactory(group=group1, review_status=Activity.Review.PENDING),
     )
     vice = MemberFactory(role=FederationRole.VICE_PRESIDENT)
-    rows = {m.name: m.attended for m in obligation_rows(datetime.date.today().year)}
+    rows = {m.name: m.attended for m in obligation_rows(timezone.localdate().year)}
     assert rows == {met.name: 1, pending_only.name: 0, never.name: 0}
     assert vice.name not in rows
 
