@@ -141,7 +141,9 @@ def _extras():
     )
     calendar_feed_create(by=staff)
     ChatWebhook.objects.create(
-        platform="wecom", name="执委群", url="https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k"
+        platform="wecom",
+        name="执委群",
+        url="https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k",
     )
     sys.path.insert(0, str(ROOT))
     from tests.activities.attachments import samples
