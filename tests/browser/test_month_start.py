@@ -99,6 +99,8 @@ def test_homes_name_the_month_and_open_a_filled_form(
         _shot(page, f"home-{role}-{width}")
         page.locator("[data-on-duty] [data-record-month]").click()
         expect(page).to_have_url(live_server.url + "/activities/new/?month=2026-11")
+        # The URL changes when the page starts to arrive; the form's script runs at its end.
+        page.wait_for_load_state()
         expect(page.locator("#id_title")).to_have_value("乡村振兴座谈会")
         expect(page.locator("#id_date")).to_have_value("2026-11-20")
         expect(page.locator("#id_start_time")).to_have_value("14:30")
