@@ -33,6 +33,7 @@ Rules the issue left open, decided here:
 
 import datetime
 from collections import defaultdict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -49,7 +50,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
+from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear, Greatest, Least
 from django.utils.translation import gettext_lazy as _
 
 from activities import obligation
@@ -383,8 +384,88 @@ class Committee:
         return self.of_role(FederationRole.EXECUTIVE)
 
 
+@dataclass(frozen=True)
+class MissingMember:
+    """A standing executive who has not met the yearly obligation in the period, with the
+    labels of their groups (in scope) during it, in order."""
+
+    pk: int
+    name: str
+    groups: tuple
+
+    @property
+    def groups_label(self):
+        return " → ".join(self.groups)
+
+
+class LazyRows(Sequence):
+    """A sequence whose length is known and whose rows are read only when asked for:
+    ``load(limit)`` returns the first ``limit`` rows (all of them for None). A slice from the
+    start (``rows[:100]``, as templates take it) reads only those rows; anything else reads
+    them all, once."""
+
+    def __init__(self, count, load):
+        self._count = count
+        self._load = load
+        self._head = []
+        self._all = None
+
+    def __len__(self):
+        return self._count
+
+    def _rows(self, stop=None):
+        if self._all is not None:
+            return self._all
+        if stop is not None and stop <= len(self._head):
+            return self._head
+        if stop is not None and stop < self._count:
+            self._head = self._load(stop)
+            return self._head
+        self._all = self._load(None)
+        return self._all
+
+    def __getitem__(self, index):
+        if (
+            isinstance(index, slice)
+            and index.stop is not None
+            and index.stop >= 0
+            and (index.start or 0) >= 0
+            and (index.step or 1) > 0
+        ):
+            return self._rows(index.stop)[index]
+        return self._rows()[index]
+
+    def __iter__(self):
+        return iter(self._rows())
+
+
+@dataclass(frozen=True)
+class MemberFigures:
+    """The participation figures of the members a period expects (see the module doc),
+    counted in SQL so that a page need not read a row per member.
+
+    ``members``/``participants``: people expected, and those who attended a counted activity;
+    ``by_role``/``by_office``: :class:`Participation` rows in the federation's order;
+    ``bound``/``met``: standing executives bound by the yearly obligation, and those who met
+    it; ``missing``: a :class:`LazyRows` of :class:`MissingMember`, the bound who have not, in
+    the federation's order."""
+
+    members: int
+    participants: int
+    by_role: tuple
+    by_office: tuple
+    bound: int
+    met: int
+    missing: Sequence
+
+
 @dataclass
 class Report:
+    """The tallies of a period. ``members`` (a :class:`MemberRow` per member the period
+    expects, for the workbook) is read on first use only: the page shows figures, which come
+    from :class:`MemberFigures`, and agree with the rows (tests/reports/test_member_figures.py).
+    """
+
     period: Period
     scope: tuple  # the (number, name) of each group a convener's report covers; () means all
     activity_count: int
@@ -399,9 +480,10 @@ class Report:
     months: list
     activities: list
     leaders: list
-    members: list
     outcomes: list
     outcome_summary: list
+    member_figures: MemberFigures
+    load_members: Callable = field(repr=False, compare=False)
     channels: list = field(default_factory=list)
     generated_at: datetime.datetime | None = None
     committee: Committee | None = None
@@ -421,58 +503,47 @@ class Report:
         return [a for a in self.activities if a.four_bodies_leaders]
 
     @cached_property
+    def members(self):
+        """A :class:`MemberRow` for every member the period expects, in the federation's
+        order; six or seven queries, read on first use."""
+        return self.load_members()
+
+    @property
+    def member_count(self):
+        """How many members the period expects (应参与成员): ``len(members)`` without them."""
+        return self.member_figures.members
+
+    @property
     def participants(self):
-        return sum(1 for m in self.members if m.attended)
+        return self.member_figures.participants
 
     @property
     def participation(self):
-        return rate(self.participants, len(self.members))
+        return rate(self.participants, self.member_count)
 
-    @cached_property
+    @property
     def by_role(self):
-        rows = []
-        for role in FederationRole:
-            members = [m for m in self.members if m.role == role]
-            rows.append(
-                Participation(
-                    role.value, role.label, len(members), sum(1 for m in members if m.attended)
-                )
-            )
-        return rows
+        return list(self.member_figures.by_role)
 
-    @cached_property
+    @property
     def by_office(self):
-        deputies = [m for m in self.members if m.is_deputy]
-        cppcc = [m for m in self.members if m.is_cppcc]
-        return [
-            Participation(
-                PublicOffice.Kind.DEPUTY.value,
-                PublicOffice.Kind.DEPUTY.label,
-                len(deputies),
-                sum(1 for m in deputies if m.attended),
-            ),
-            Participation(
-                PublicOffice.Kind.CPPCC.value,
-                PublicOffice.Kind.CPPCC.label,
-                len(cppcc),
-                sum(1 for m in cppcc if m.attended),
-            ),
-        ]
+        return list(self.member_figures.by_office)
 
     @cached_property
     def standing_obligation(self):
         """Standing executives expected, and how many met the yearly obligation."""
-        standing = [m for m in self.members if m.obligation_met is not None]
         return Participation(
             FederationRole.STANDING.value,
             _("Standing executives who met the yearly obligation"),
-            len(standing),
-            sum(1 for m in standing if m.obligation_met),
+            self.member_figures.bound,
+            self.member_figures.met,
         )
 
-    @cached_property
+    @property
     def standing_missing(self):
-        return [m for m in self.members if m.obligation_met is False]
+        """:class:`MissingMember` rows (a :class:`LazyRows`: its length is known, its first
+        rows are read on their own)."""
+        return self.member_figures.missing
 
     @cached_property
     def outcome_kinds(self):
@@ -546,7 +617,7 @@ def tally(period, groups=None, *, now=None):
     months = _by_month(with_counts, period)
     activities, leaders = _activities(with_counts, counted_ids)
     memberships = _memberships_in(period, group_ids)
-    members = _members(period, counted_ids, memberships, group_ids)
+    member_figures = _member_figures(period, counted_ids, memberships)
     groups_rows = _by_group(with_counts, counted_ids, memberships, period, group_ids)
     outcomes, outcome_summary = _outcomes(period, group_ids)
     channels = _channels(counted_ids)
@@ -569,7 +640,8 @@ def tally(period, groups=None, *, now=None):
         months=months,
         activities=activities,
         leaders=leaders,
-        members=members,
+        member_figures=member_figures,
+        load_members=lambda: _members(period, counted_ids, memberships, group_ids),
         outcomes=outcomes,
         outcome_summary=outcome_summary,
         channels=channels,
@@ -579,19 +651,23 @@ def tally(period, groups=None, *, now=None):
 
 
 def _committee(period, group_ids, memberships):
-    """The committee's make-up in the period (see :class:`Committee`); four queries."""
+    """The committee's make-up in the period (see :class:`Committee`); three queries, each
+    grouped in SQL."""
     on_committee = Member.objects.filter(
         Q(archived_at__isnull=True) | Q(archived_at__date__gte=period.start)
     )
-    grouped = set(memberships.values_list("member_id", flat=True))
+    grouped = Q(pk__in=memberships.values("member_id"))
     if group_ids is not None:
-        on_committee = on_committee.filter(pk__in=grouped)
+        on_committee = on_committee.filter(grouped)
     roles = defaultdict(int)
     ungrouped = defaultdict(int)
-    for pk, role in on_committee.values_list("pk", "role"):
-        roles[role] += 1
-        if pk not in grouped:
-            ungrouped[role] += 1
+    for row in (
+        on_committee.order_by()
+        .values("role")
+        .annotate(n=Count("pk"), ungrouped=Count("pk", filter=~grouped))
+    ):
+        roles[row["role"]] += row["n"]
+        ungrouped[row["role"]] += row["ungrouped"]
     ids = on_committee.values("pk")
     offices = dict(
         PublicOffice.objects.filter(member__in=ids)
@@ -728,6 +804,169 @@ def _memberships_in(period, group_ids):
     return memberships.order_by()
 
 
+def _in_scope(counted_ids, memberships):
+    """The members a period expects (see the module doc), as a queryset."""
+    return Member.objects.filter(
+        Q(pk__in=memberships.values("member_id"))
+        | Q(pk__in=Attendance.objects.filter(activity__in=counted_ids).values("member_id"))
+    )
+
+
+# Up to this many whole years, the obligation is tested year by year (two lists a year, each
+# read once); a longer period tests each membership's run of years in a correlated subquery.
+YEAR_BY_YEAR = 4
+
+
+def _obligation_met(period, memberships):
+    """A condition on Member: met the yearly obligation in the period, for a member it binds
+    (see the module doc; the same rule as the rows' in :func:`_members`, and as
+    ``obligation.period_judgement`` for the roster's filter). Its size depends on the period,
+    never on the data."""
+    counted = Activity.objects.counted()
+    attended_in_period = Q(
+        pk__in=Attendance.objects.filter(
+            activity__in=counted.in_period(period.start, period.end).values("pk")
+        ).values("member_id")
+    )
+    whole_years = period.whole_years
+    if not whole_years:
+        return attended_in_period
+    if len(whole_years) <= YEAR_BY_YEAR:
+        # Per whole year: bound in it (a membership touching it) and no counted activity
+        # attended in it is a miss. Each list is independent of the member: read once.
+        missed, expected = Q(), Q()
+        for year in whole_years:
+            first, last = obligation.year_span(year)
+            bound = Q(
+                pk__in=memberships.filter(start_date__lte=last)
+                .filter(Q(end_date__isnull=True) | Q(end_date__gt=first))
+                .values("member_id")
+            )
+            attended = Q(
+                pk__in=Attendance.objects.filter(
+                    activity__in=counted.in_period(first, last).values("pk")
+                ).values("member_id")
+            )
+            missed |= bound & ~attended
+            expected |= bound
+        return ~missed & (expected | attended_in_period)
+    return _obligation_met_by_runs(period, memberships, attended_in_period)
+
+
+def _obligation_met_by_runs(period, memberships, attended_in_period):
+    """:func:`_obligation_met` for a period of many whole years, in a size that does not
+    grow with them: each membership expects the whole years it touches, years a..b, and
+    misses when its member attended counted activities (of any group) in fewer than
+    b - a + 1 distinct years of them; a member with no such membership is judged by the
+    period as one span."""
+    counted = Activity.objects.counted().in_period(period.start, period.end)
+    attended = Attendance.objects.filter(Exists(counted.filter(pk=OuterRef("activity_id"))))
+    first_year, last_year = period.whole_years[0], period.whole_years[-1]
+    # The last year a membership touches: an end date is exclusive, so one ending on
+    # 1 January last touched the year before.
+    last_touched = Case(
+        When(end_date__isnull=True, then=Value(last_year)),
+        When(end_date__month=1, end_date__day=1, then=ExtractYear("end_date") - 1),
+        default=ExtractYear("end_date"),
+        output_field=IntegerField(),
+    )
+    expecting = (
+        memberships.annotate(
+            a=Greatest(ExtractYear("start_date"), Value(first_year)),
+            b=Least(last_touched, Value(last_year)),
+        )
+        .filter(a__lte=F("b"))
+        .filter(member=OuterRef("pk"))
+    )
+    years_attended = (
+        attended.filter(member=OuterRef("member_id"))
+        .annotate(y=ExtractYear("activity__date"))
+        .filter(y__gte=OuterRef("a"), y__lte=OuterRef("b"))
+        .order_by()
+        .values("member")
+        .annotate(n=Count("y", distinct=True))
+        .values("n")
+    )
+    failing = expecting.annotate(
+        n=Coalesce(Subquery(years_attended, output_field=IntegerField()), Value(0))
+    ).filter(n__lt=F("b") - F("a") + 1)
+    return ~Q(Exists(failing)) & (Q(Exists(expecting)) | attended_in_period)
+
+
+def _member_figures(period, counted_ids, memberships):
+    """:class:`MemberFigures` in one grouped query (two more when the names of those who
+    missed the obligation are read), whatever the number of members."""
+    took_part = Q(pk__in=Attendance.objects.filter(activity__in=counted_ids).values("member_id"))
+    offices = {
+        kind: Q(pk__in=PublicOffice.objects.filter(kind=kind).values("member_id"))
+        for kind in (PublicOffice.Kind.DEPUTY, PublicOffice.Kind.CPPCC)
+    }
+    counts = {}
+    for kind, has in offices.items():
+        counts[f"{kind}_members"] = Count("pk", filter=has)
+        counts[f"{kind}_participants"] = Count("pk", filter=has & took_part)
+    in_a_group = Q(pk__in=memberships.values("member_id"))
+    met = _obligation_met(period, memberships)
+    by_role = {
+        row["role"]: row
+        for row in _in_scope(counted_ids, memberships)
+        .order_by()
+        .values("role")
+        .annotate(
+            members=Count("pk"),
+            participants=Count("pk", filter=took_part),
+            **counts,
+            in_a_group=Count("pk", filter=in_a_group),
+            met=Count("pk", filter=in_a_group & met),
+        )
+    }
+    rows = by_role.values()
+    # The obligation binds standing executives who belonged to a group in the period.
+    standing = by_role.get(FederationRole.STANDING.value, {"in_a_group": 0, "met": 0})
+    standing = {"bound": standing["in_a_group"], "met": standing["met"]}
+    bound = Member.objects.filter(role=FederationRole.STANDING).filter(in_a_group)
+    missing = bound.filter(~met)
+
+    def load_missing(limit):
+        members = list(missing.by_role().values_list("pk", "name")[:limit])
+        groups_of = defaultdict(list)
+        for member_id, number, name in (
+            memberships.filter(member_id__in=[pk for pk, _name in members])
+            .order_by("start_date", "group__number")
+            .values_list("member_id", "group__number", "group__name")
+        ):
+            label = str(group_label(number, name))
+            if label not in groups_of[member_id]:
+                groups_of[member_id].append(label)
+        return [MissingMember(pk, name, tuple(groups_of[pk])) for pk, name in members]
+
+    def office(kind):
+        return Participation(
+            kind.value,
+            kind.label,
+            sum(row[f"{kind}_members"] for row in rows),
+            sum(row[f"{kind}_participants"] for row in rows),
+        )
+
+    return MemberFigures(
+        members=sum(row["members"] for row in rows),
+        participants=sum(row["participants"] for row in rows),
+        by_role=tuple(
+            Participation(
+                role.value,
+                role.label,
+                by_role.get(role.value, {}).get("members", 0),
+                by_role.get(role.value, {}).get("participants", 0),
+            )
+            for role in FederationRole
+        ),
+        by_office=tuple(office(kind) for kind in offices),
+        bound=standing["bound"],
+        met=standing["met"],
+        missing=LazyRows(standing["bound"] - standing["met"], load_missing),
+    )
+
+
 def _members(period, counted_ids, memberships, group_ids):
     """A MemberRow for every member the period expects (see the module doc), in the
     federation's order. Six queries, each a plain read of rows the rules need; the per-member
@@ -772,11 +1011,11 @@ def _members(period, counted_ids, memberships, group_ids):
     ).values_list("member_id", "kind"):
         (deputies if kind == PublicOffice.Kind.DEPUTY else cppcc).add(member_id)
 
-    in_scope = Member.objects.filter(
-        Q(pk__in=memberships.values("member_id"))
-        | Q(pk__in=Attendance.objects.filter(activity__in=counted_ids).values("member_id"))
+    members = list(
+        _in_scope(counted_ids, memberships)
+        .by_role()
+        .values_list("pk", "name", "role", "archived_at")
     )
-    members = list(in_scope.by_role().values_list("pk", "name", "role", "archived_at"))
 
     standing = {pk for pk, _name, role, _archived in members if obligation.binds(role)}
     if group_ids is None:  # every group: counted_ids are the same activities
