@@ -38,9 +38,11 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.db.models import (
+    BooleanField,
     Case,
     Count,
     Exists,
+    ExpressionWrapper,
     F,
     IntegerField,
     OuterRef,
@@ -617,7 +619,7 @@ def tally(period, groups=None, *, now=None):
     months = _by_month(with_counts, period)
     activities, leaders = _activities(with_counts, counted_ids)
     memberships = _memberships_in(period, group_ids)
-    member_figures = _member_figures(period, counted_ids, memberships)
+    member_figures = _member_figures(period, counted_ids, memberships, group_ids)
     groups_rows = _by_group(with_counts, counted_ids, memberships, period, group_ids)
     outcomes, outcome_summary = _outcomes(period, group_ids)
     channels = _channels(counted_ids)
@@ -651,7 +653,7 @@ def tally(period, groups=None, *, now=None):
 
 
 def _committee(period, group_ids, memberships):
-    """The committee's make-up in the period (see :class:`Committee`); three queries, each
+    """The committee's make-up in the period (see :class:`Committee`); two queries, each
     grouped in SQL."""
     on_committee = Member.objects.filter(
         Q(archived_at__isnull=True) | Q(archived_at__date__gte=period.start)
@@ -659,22 +661,25 @@ def _committee(period, group_ids, memberships):
     grouped = Q(pk__in=memberships.values("member_id"))
     if group_ids is not None:
         on_committee = on_committee.filter(grouped)
+    kinds = (PublicOffice.Kind.DEPUTY, PublicOffice.Kind.CPPCC)
+    holding = {
+        kind: Count(
+            "pk", filter=Q(pk__in=PublicOffice.objects.filter(kind=kind).values("member_id"))
+        )
+        for kind in kinds
+    }
     roles = defaultdict(int)
     ungrouped = defaultdict(int)
+    offices = defaultdict(int)
     for row in (
         on_committee.order_by()
         .values("role")
-        .annotate(n=Count("pk"), ungrouped=Count("pk", filter=~grouped))
+        .annotate(n=Count("pk"), ungrouped=Count("pk", filter=~grouped), **holding)
     ):
         roles[row["role"]] += row["n"]
         ungrouped[row["role"]] += row["ungrouped"]
-    ids = on_committee.values("pk")
-    offices = dict(
-        PublicOffice.objects.filter(member__in=ids)
-        .order_by()
-        .values_list("kind")
-        .annotate(n=Count("member", distinct=True))
-    )
+        for kind in kinds:
+            offices[kind.value] += row[kind]
     return Committee(
         members=sum(roles.values()),
         by_role=tuple((r.value, r.label, roles[r.value]) for r in FederationRole),
@@ -817,19 +822,23 @@ def _in_scope(counted_ids, memberships):
 YEAR_BY_YEAR = 4
 
 
-def _obligation_met(period, memberships):
+def _obligation_met(period, memberships, attended_in_period=None):
     """A condition on Member: met the yearly obligation in the period, for a member it binds
     (see the module doc; the same rule as the rows' in :func:`_members`, and as
     ``obligation.period_judgement`` for the roster's filter). Its size depends on the period,
-    never on the data."""
+    never on the data. ``attended_in_period``: the condition "attended a counted activity of
+    any group in the period", when the caller has it already."""
     counted = Activity.objects.counted()
-    attended_in_period = Q(
-        pk__in=Attendance.objects.filter(
-            activity__in=counted.in_period(period.start, period.end).values("pk")
-        ).values("member_id")
-    )
+    if attended_in_period is None:
+        attended_in_period = Q(
+            pk__in=Attendance.objects.filter(
+                activity__in=counted.in_period(period.start, period.end).values("pk")
+            ).values("member_id")
+        )
     whole_years = period.whole_years
-    if not whole_years:
+    if not whole_years or period.year:
+        # No whole year: one span. Exactly one calendar year: every member bound in the
+        # period is bound in that year, and it is the span.
         return attended_in_period
     if len(whole_years) <= YEAR_BY_YEAR:
         # Per whole year: bound in it (a membership touching it) and no counted activity
@@ -893,39 +902,52 @@ def _obligation_met_by_runs(period, memberships, attended_in_period):
     return ~Q(Exists(failing)) & (Q(Exists(expecting)) | attended_in_period)
 
 
-def _member_figures(period, counted_ids, memberships):
-    """:class:`MemberFigures` in one grouped query (two more when the names of those who
-    missed the obligation are read), whatever the number of members."""
+def _member_figures(period, counted_ids, memberships, group_ids):
+    """:class:`MemberFigures` in one query (two more when the names of those who missed the
+    obligation are read), whatever the number of members: a flag per member for each list it
+    may be in, each list read once, counted by role outside."""
     took_part = Q(pk__in=Attendance.objects.filter(activity__in=counted_ids).values("member_id"))
-    offices = {
-        kind: Q(pk__in=PublicOffice.objects.filter(kind=kind).values("member_id"))
-        for kind in (PublicOffice.Kind.DEPUTY, PublicOffice.Kind.CPPCC)
-    }
-    counts = {}
-    for kind, has in offices.items():
-        counts[f"{kind}_members"] = Count("pk", filter=has)
-        counts[f"{kind}_participants"] = Count("pk", filter=has & took_part)
     in_a_group = Q(pk__in=memberships.values("member_id"))
-    met = _obligation_met(period, memberships)
-    by_role = {
-        row["role"]: row
-        for row in _in_scope(counted_ids, memberships)
-        .order_by()
-        .values("role")
-        .annotate(
-            members=Count("pk"),
-            participants=Count("pk", filter=took_part),
-            **counts,
-            in_a_group=Count("pk", filter=in_a_group),
-            met=Count("pk", filter=in_a_group & met),
-        )
+    # For every group, the counted activities are those of the obligation (any group's).
+    met = _obligation_met(period, memberships, took_part if group_ids is None else None)
+    flags = {
+        "took_part": took_part,
+        "in_a_group": in_a_group,
+        **{
+            kind: Q(pk__in=PublicOffice.objects.filter(kind=kind).values("member_id"))
+            for kind in (PublicOffice.Kind.DEPUTY, PublicOffice.Kind.CPPCC)
+        },
     }
-    rows = by_role.values()
+    if met is not took_part:
+        flags["met_obligation"] = met
+    met_flag = Q(met_obligation=True) if "met_obligation" in flags else Q(took_part=True)
+    flagged = (
+        Member.objects.order_by()
+        .values("pk", "role")
+        .annotate(
+            **{name: ExpressionWrapper(q, output_field=BooleanField()) for name, q in flags.items()}
+        )
+    )
+    expected = Q(in_a_group=True) | Q(took_part=True)  # see _in_scope
+    took = Q(took_part=True)
     # The obligation binds standing executives who belonged to a group in the period.
-    standing = by_role.get(FederationRole.STANDING.value, {"in_a_group": 0, "met": 0})
-    standing = {"bound": standing["in_a_group"], "met": standing["met"]}
-    bound = Member.objects.filter(role=FederationRole.STANDING).filter(in_a_group)
-    missing = bound.filter(~met)
+    bound = Q(role=FederationRole.STANDING, in_a_group=True)
+    counts = {
+        "members": Count("pk", filter=expected),
+        "participants": Count("pk", filter=took),
+        "bound": Count("pk", filter=bound),
+        "met": Count("pk", filter=bound & met_flag),
+    }
+    for kind in (PublicOffice.Kind.DEPUTY, PublicOffice.Kind.CPPCC):
+        counts[f"{kind}_members"] = Count("pk", filter=expected & Q(**{kind: True}))
+        counts[f"{kind}_participants"] = Count("pk", filter=took & Q(**{kind: True}))
+    for role in FederationRole:
+        counts[f"{role}_members"] = Count("pk", filter=expected & Q(role=role))
+        counts[f"{role}_participants"] = Count("pk", filter=took & Q(role=role))
+    # distinct() (a no-op: rows are members) makes Django count over a subquery of the flags,
+    # so that each list is read once, not once for every count that tests it.
+    figures = flagged.distinct().aggregate(**counts)
+    missing = Member.objects.filter(role=FederationRole.STANDING).filter(in_a_group & ~met)
 
     def load_missing(limit):
         members = list(missing.by_role().values_list("pk", "name")[:limit])
@@ -940,30 +962,20 @@ def _member_figures(period, counted_ids, memberships):
                 groups_of[member_id].append(label)
         return [MissingMember(pk, name, tuple(groups_of[pk])) for pk, name in members]
 
-    def office(kind):
-        return Participation(
-            kind.value,
-            kind.label,
-            sum(row[f"{kind}_members"] for row in rows),
-            sum(row[f"{kind}_participants"] for row in rows),
-        )
+    def participation(key, label):
+        return Participation(key, label, figures[f"{key}_members"], figures[f"{key}_participants"])
 
     return MemberFigures(
-        members=sum(row["members"] for row in rows),
-        participants=sum(row["participants"] for row in rows),
-        by_role=tuple(
-            Participation(
-                role.value,
-                role.label,
-                by_role.get(role.value, {}).get("members", 0),
-                by_role.get(role.value, {}).get("participants", 0),
-            )
-            for role in FederationRole
+        members=figures["members"],
+        participants=figures["participants"],
+        by_role=tuple(participation(role.value, role.label) for role in FederationRole),
+        by_office=tuple(
+            participation(kind.value, kind.label)
+            for kind in (PublicOffice.Kind.DEPUTY, PublicOffice.Kind.CPPCC)
         ),
-        by_office=tuple(office(kind) for kind in offices),
-        bound=standing["bound"],
-        met=standing["met"],
-        missing=LazyRows(standing["bound"] - standing["met"], load_missing),
+        bound=figures["bound"],
+        met=figures["met"],
+        missing=LazyRows(figures["bound"] - figures["met"], load_missing),
     )
 
 
