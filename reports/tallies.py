@@ -902,32 +902,45 @@ def _obligation_met_by_runs(period, memberships, attended_in_period):
     return ~Q(Exists(failing)) & (Q(Exists(expecting)) | attended_in_period)
 
 
-def _member_figures(period, counted_ids, memberships, group_ids):
-    """:class:`MemberFigures` in one query (two more when the names of those who missed the
-    obligation are read), whatever the number of members: a flag per member for each list it
-    may be in, each list read once, counted by role outside."""
+OFFICES = (PublicOffice.Kind.DEPUTY, PublicOffice.Kind.CPPCC)
+
+
+def _member_flags(period, counted_ids, memberships, group_ids):
+    """(flags, met, met_flag): ``flags`` maps a name to a condition on Member, each a list
+    read once (took_part: attended a counted activity in scope; in_a_group: belonged to a group
+    in scope in the period; an office's kind: holds it; met_obligation, when it is not
+    took_part: met the yearly obligation, meaningful for the members it binds); ``met`` is that
+    last condition and ``met_flag`` the flag's name that holds it."""
     took_part = Q(pk__in=Attendance.objects.filter(activity__in=counted_ids).values("member_id"))
-    in_a_group = Q(pk__in=memberships.values("member_id"))
     # For every group, the counted activities are those of the obligation (any group's).
     met = _obligation_met(period, memberships, took_part if group_ids is None else None)
     flags = {
         "took_part": took_part,
-        "in_a_group": in_a_group,
+        "in_a_group": Q(pk__in=memberships.values("member_id")),
         **{
             kind: Q(pk__in=PublicOffice.objects.filter(kind=kind).values("member_id"))
-            for kind in (PublicOffice.Kind.DEPUTY, PublicOffice.Kind.CPPCC)
+            for kind in OFFICES
         },
     }
+    met_flag = "took_part"
     if met is not took_part:
-        flags["met_obligation"] = met
-    met_flag = Q(met_obligation=True) if "met_obligation" in flags else Q(took_part=True)
-    flagged = (
-        Member.objects.order_by()
-        .values("pk", "role")
-        .annotate(
-            **{name: ExpressionWrapper(q, output_field=BooleanField()) for name, q in flags.items()}
-        )
+        flags[met_flag := "met_obligation"] = met
+    return flags, met, met_flag
+
+
+def _flagged(members, flags):
+    return members.annotate(
+        **{name: ExpressionWrapper(q, output_field=BooleanField()) for name, q in flags.items()}
     )
+
+
+def _member_figures(period, counted_ids, memberships, group_ids):
+    """:class:`MemberFigures` in one query (two more when the names of those who missed the
+    obligation are read), whatever the number of members: a flag per member for each list it
+    may be in, each list read once, counted by role outside."""
+    flags, met, met_name = _member_flags(period, counted_ids, memberships, group_ids)
+    met_flag = Q(**{met_name: True})
+    flagged = _flagged(Member.objects.order_by().values("pk", "role"), flags)
     expected = Q(in_a_group=True) | Q(took_part=True)  # see _in_scope
     took = Q(took_part=True)
     # The obligation binds standing executives who belonged to a group in the period.
@@ -938,7 +951,7 @@ def _member_figures(period, counted_ids, memberships, group_ids):
         "bound": Count("pk", filter=bound),
         "met": Count("pk", filter=bound & met_flag),
     }
-    for kind in (PublicOffice.Kind.DEPUTY, PublicOffice.Kind.CPPCC):
+    for kind in OFFICES:
         counts[f"{kind}_members"] = Count("pk", filter=expected & Q(**{kind: True}))
         counts[f"{kind}_participants"] = Count("pk", filter=took & Q(**{kind: True}))
     for role in FederationRole:
@@ -947,7 +960,7 @@ def _member_figures(period, counted_ids, memberships, group_ids):
     # distinct() (a no-op: rows are members) makes Django count over a subquery of the flags,
     # so that each list is read once, not once for every count that tests it.
     figures = flagged.distinct().aggregate(**counts)
-    missing = Member.objects.filter(role=FederationRole.STANDING).filter(in_a_group & ~met)
+    missing = Member.objects.filter(role=FederationRole.STANDING).filter(flags["in_a_group"] & ~met)
 
     def load_missing(limit):
         members = list(missing.by_role().values_list("pk", "name")[:limit])
@@ -981,9 +994,10 @@ def _member_figures(period, counted_ids, memberships, group_ids):
 
 def _members(period, counted_ids, memberships, group_ids):
     """A MemberRow for every member the period expects (see the module doc), in the
-    federation's order. Six queries, each a plain read of rows the rules need; the per-member
-    work is set arithmetic in Python, once per row read (at 100x the seed: 13,200 members,
-    21,000 attendance rows, 13,200 memberships)."""
+    federation's order. Three queries: the members with their offices and obligation as flags
+    (the figures' own, :func:`_member_flags`), who attended what, and the groups; the
+    per-member work in Python is one pass over each (at 100x the seed: 13,200 members, 21,000
+    attendance rows, 13,800 memberships)."""
     # Who attended what, read once: a member's count is the size of their set (a member
     # attends an activity once, attendance_once_per_member). Counting it per member in a
     # correlated subquery instead took 14 s for a year at 100x the seed on SQLite.
@@ -993,66 +1007,28 @@ def _members(period, counted_ids, memberships, group_ids):
     ):
         pairs[member_id].add(activity_id)
 
-    # The obligation is the member's own: attendance at any group's counted activity counts.
-    # The year of each counted activity of the period, then the standing members' attendance
-    # at them (for a report on every group, the pairs above are the same rows).
-    all_counted = Activity.objects.counted().in_period(period.start, period.end).order_by()
-    year_of = {pk: day.year for pk, day in all_counted.values_list("pk", "date")}
-
     groups_of = defaultdict(list)
-    years_expected = defaultdict(set)
     labels = {}
-    spans = [(year, obligation.year_span(year)) for year in period.whole_years]
-    for member_id, number, name, start, end in memberships.order_by(
-        "start_date", "group__number"
-    ).values_list("member_id", "group__number", "group__name", "start_date", "end_date"):
+    for member_id, number, name in memberships.order_by("start_date", "group__number").values_list(
+        "member_id", "group__number", "group__name"
+    ):
         label = labels.get((number, name))
         if label is None:
             label = labels[number, name] = str(group_label(number, name))
         member_groups = groups_of[member_id]
         if label not in member_groups:
             member_groups.append(label)
-        for year, (first, last) in spans:
-            if obligation.overlaps(start, end, first, last):
-                years_expected[member_id].add(year)
-    in_a_group = groups_of.keys()  # members who belonged to a group (in scope) in the period
 
-    deputies, cppcc = set(), set()
-    for member_id, kind in PublicOffice.objects.filter(
-        kind__in=[PublicOffice.Kind.DEPUTY, PublicOffice.Kind.CPPCC]
-    ).values_list("member_id", "kind"):
-        (deputies if kind == PublicOffice.Kind.DEPUTY else cppcc).add(member_id)
-
-    members = list(
-        _in_scope(counted_ids, memberships)
-        .by_role()
-        .values_list("pk", "name", "role", "archived_at")
+    flags, _met, met_flag = _member_flags(period, counted_ids, memberships, group_ids)
+    deputy, cppcc = OFFICES
+    # Archived or not, as a flag: 13,200 timestamps parsed only to be tested cost more.
+    flags["is_archived"] = Q(archived_at__isnull=False)
+    members = _flagged(_in_scope(counted_ids, memberships).by_role(), flags).values_list(
+        "pk", "name", "role", "is_archived", deputy, cppcc, "in_a_group", met_flag
     )
-
-    standing = {pk for pk, _name, role, _archived in members if obligation.binds(role)}
-    if group_ids is None:  # every group: counted_ids are the same activities
-        standing_pairs = (
-            (member_id, activity_id)
-            for member_id, activity_ids in pairs.items()
-            if member_id in standing
-            for activity_id in activity_ids
-        )
-    else:
-        standing_pairs = Attendance.objects.filter(
-            activity__in=all_counted.values("pk"), member__role=FederationRole.STANDING
-        ).values_list("member_id", "activity_id")
-    years_attended = defaultdict(set)
-    for member_id, activity_id in standing_pairs:
-        years_attended[member_id].add(year_of[activity_id])
-
     no_activities = frozenset()
     rows = []
-    for pk, name, role, archived_at in members:
-        met = None
-        if pk in standing and pk in in_a_group:
-            attended_years = years_attended.get(pk, no_activities)
-            expected = years_expected.get(pk)
-            met = expected <= attended_years if expected else bool(attended_years)
+    for pk, name, role, is_archived, is_deputy, is_cppcc, in_a_group, met in members:
         activity_ids = frozenset(pairs.get(pk, no_activities))
         rows.append(
             MemberRow(
@@ -1060,12 +1036,13 @@ def _members(period, counted_ids, memberships, group_ids):
                 name=name,
                 role=role,
                 groups=tuple(groups_of.get(pk, ())),
-                is_deputy=pk in deputies,
-                is_cppcc=pk in cppcc,
-                is_archived=archived_at is not None,
+                is_deputy=bool(is_deputy),
+                is_cppcc=bool(is_cppcc),
+                is_archived=bool(is_archived),
                 attended=len(activity_ids),
                 activity_ids=activity_ids,
-                obligation_met=met,
+                # The obligation binds standing executives who belonged to a group.
+                obligation_met=bool(met) if obligation.binds(role) and in_a_group else None,
             )
         )
     return rows

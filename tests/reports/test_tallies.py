@@ -193,17 +193,16 @@ def _grow(group1, group2, n):
 def test_query_count_does_not_grow(group1, group2, size, django_assert_num_queries):
     _grow(group1, group2, size)
     # the activities, the members' figures (1), outcomes and channels, and 2 for the
-    # committee; the rows of the members are read only when asked for: 5 queries more, and a
-    # convener's report reads its standing members' attendance at every group's activities
-    # once more
+    # committee; the rows of the members are read only when asked for: 3 queries more, for a
+    # convener's report too
     with django_assert_num_queries(18):
         report = tally(YEAR)
     assert report.activity_count == 2 * size
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(3):
         assert len(report.members) == report.member_count
     with django_assert_num_queries(18):
         scoped = tally(YEAR, groups=[group1])
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(3):
         assert len(scoped.members) == scoped.member_count
 
 

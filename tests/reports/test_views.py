@@ -157,9 +157,9 @@ def test_page_and_export_queries_do_not_grow(
     with django_assert_num_queries(22):
         response = leader_client.get(reverse("reports:report_year", args=[2018]))
     assert response.context["report"].activity_count == 2 * size
-    # the tallies, the rows of the members (5), and one insert into the personal-data access
+    # the tallies, the rows of the members (3), and one insert into the personal-data access
     # log
-    with django_assert_num_queries(26):
+    with django_assert_num_queries(24):
         leader_client.get(reverse("reports:report_year_export", args=[2018]))
     # the tallies: the summary names no member, so nothing goes to the access log
     with django_assert_num_queries(20):
