@@ -186,7 +186,7 @@ def _summary(book, report, scope):
         ) % {"count": committee.ungrouped_count, "who": who}
     add(
         pgettext("workbook", "Members expected"),
-        len(report.members),
+        report.member_count,
         pgettext("workbook unit", "people"),
         base_note,
     )
@@ -331,7 +331,7 @@ def _by_group(book, report, scope):
         pgettext("workbook", "Total"),
         Sum(report.activity_count),
         Sum(report.person_times),
-        len(report.members),
+        report.member_count,
         report.participants,
         _rate(report.participation),
     )

@@ -33,13 +33,16 @@ Rules the issue left open, decided here:
 
 import datetime
 from collections import defaultdict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.db.models import (
+    BooleanField,
     Case,
     Count,
     Exists,
+    ExpressionWrapper,
     F,
     IntegerField,
     OuterRef,
@@ -49,7 +52,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
+from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear, Greatest, Least
 from django.utils.translation import gettext_lazy as _
 
 from activities import obligation
@@ -383,8 +386,88 @@ class Committee:
         return self.of_role(FederationRole.EXECUTIVE)
 
 
+@dataclass(frozen=True)
+class MissingMember:
+    """A standing executive who has not met the yearly obligation in the period, with the
+    labels of their groups (in scope) during it, in order."""
+
+    pk: int
+    name: str
+    groups: tuple
+
+    @property
+    def groups_label(self):
+        return " → ".join(self.groups)
+
+
+class LazyRows(Sequence):
+    """A sequence whose length is known and whose rows are read only when asked for:
+    ``load(limit)`` returns the first ``limit`` rows (all of them for None). A slice from the
+    start (``rows[:100]``, as templates take it) reads only those rows; anything else reads
+    them all, once."""
+
+    def __init__(self, count, load):
+        self._count = count
+        self._load = load
+        self._head = []
+        self._all = None
+
+    def __len__(self):
+        return self._count
+
+    def _rows(self, stop=None):
+        if self._all is not None:
+            return self._all
+        if stop is not None and stop <= len(self._head):
+            return self._head
+        if stop is not None and stop < self._count:
+            self._head = self._load(stop)
+            return self._head
+        self._all = self._load(None)
+        return self._all
+
+    def __getitem__(self, index):
+        if (
+            isinstance(index, slice)
+            and index.stop is not None
+            and index.stop >= 0
+            and (index.start or 0) >= 0
+            and (index.step or 1) > 0
+        ):
+            return self._rows(index.stop)[index]
+        return self._rows()[index]
+
+    def __iter__(self):
+        return iter(self._rows())
+
+
+@dataclass(frozen=True)
+class MemberFigures:
+    """The participation figures of the members a period expects (see the module doc),
+    counted in SQL so that a page need not read a row per member.
+
+    ``members``/``participants``: people expected, and those who attended a counted activity;
+    ``by_role``/``by_office``: :class:`Participation` rows in the federation's order;
+    ``bound``/``met``: standing executives bound by the yearly obligation, and those who met
+    it; ``missing``: a :class:`LazyRows` of :class:`MissingMember`, the bound who have not, in
+    the federation's order."""
+
+    members: int
+    participants: int
+    by_role: tuple
+    by_office: tuple
+    bound: int
+    met: int
+    missing: Sequence
+
+
 @dataclass
 class Report:
+    """The tallies of a period. ``members`` (a :class:`MemberRow` per member the period
+    expects, for the workbook) is read on first use only: the page shows figures, which come
+    from :class:`MemberFigures`, and agree with the rows (tests/reports/test_member_figures.py).
+    """
+
     period: Period
     scope: tuple  # the (number, name) of each group a convener's report covers; () means all
     activity_count: int
@@ -399,9 +482,10 @@ class Report:
     months: list
     activities: list
     leaders: list
-    members: list
     outcomes: list
     outcome_summary: list
+    member_figures: MemberFigures
+    load_members: Callable = field(repr=False, compare=False)
     channels: list = field(default_factory=list)
     generated_at: datetime.datetime | None = None
     committee: Committee | None = None
@@ -421,58 +505,47 @@ class Report:
         return [a for a in self.activities if a.four_bodies_leaders]
 
     @cached_property
+    def members(self):
+        """A :class:`MemberRow` for every member the period expects, in the federation's
+        order; six or seven queries, read on first use."""
+        return self.load_members()
+
+    @property
+    def member_count(self):
+        """How many members the period expects (应参与成员): ``len(members)`` without them."""
+        return self.member_figures.members
+
+    @property
     def participants(self):
-        return sum(1 for m in self.members if m.attended)
+        return self.member_figures.participants
 
     @property
     def participation(self):
-        return rate(self.participants, len(self.members))
+        return rate(self.participants, self.member_count)
 
-    @cached_property
+    @property
     def by_role(self):
-        rows = []
-        for role in FederationRole:
-            members = [m for m in self.members if m.role == role]
-            rows.append(
-                Participation(
-                    role.value, role.label, len(members), sum(1 for m in members if m.attended)
-                )
-            )
-        return rows
+        return list(self.member_figures.by_role)
 
-    @cached_property
+    @property
     def by_office(self):
-        deputies = [m for m in self.members if m.is_deputy]
-        cppcc = [m for m in self.members if m.is_cppcc]
-        return [
-            Participation(
-                PublicOffice.Kind.DEPUTY.value,
-                PublicOffice.Kind.DEPUTY.label,
-                len(deputies),
-                sum(1 for m in deputies if m.attended),
-            ),
-            Participation(
-                PublicOffice.Kind.CPPCC.value,
-                PublicOffice.Kind.CPPCC.label,
-                len(cppcc),
-                sum(1 for m in cppcc if m.attended),
-            ),
-        ]
+        return list(self.member_figures.by_office)
 
     @cached_property
     def standing_obligation(self):
         """Standing executives expected, and how many met the yearly obligation."""
-        standing = [m for m in self.members if m.obligation_met is not None]
         return Participation(
             FederationRole.STANDING.value,
             _("Standing executives who met the yearly obligation"),
-            len(standing),
-            sum(1 for m in standing if m.obligation_met),
+            self.member_figures.bound,
+            self.member_figures.met,
         )
 
-    @cached_property
+    @property
     def standing_missing(self):
-        return [m for m in self.members if m.obligation_met is False]
+        """:class:`MissingMember` rows (a :class:`LazyRows`: its length is known, its first
+        rows are read on their own)."""
+        return self.member_figures.missing
 
     @cached_property
     def outcome_kinds(self):
@@ -546,7 +619,7 @@ def tally(period, groups=None, *, now=None):
     months = _by_month(with_counts, period)
     activities, leaders = _activities(with_counts, counted_ids)
     memberships = _memberships_in(period, group_ids)
-    members = _members(period, counted_ids, memberships, group_ids)
+    member_figures = _member_figures(period, counted_ids, memberships, group_ids)
     groups_rows = _by_group(with_counts, counted_ids, memberships, period, group_ids)
     outcomes, outcome_summary = _outcomes(period, group_ids)
     channels = _channels(counted_ids)
@@ -569,7 +642,8 @@ def tally(period, groups=None, *, now=None):
         months=months,
         activities=activities,
         leaders=leaders,
-        members=members,
+        member_figures=member_figures,
+        load_members=lambda: _members(period, counted_ids, memberships, group_ids),
         outcomes=outcomes,
         outcome_summary=outcome_summary,
         channels=channels,
@@ -579,26 +653,33 @@ def tally(period, groups=None, *, now=None):
 
 
 def _committee(period, group_ids, memberships):
-    """The committee's make-up in the period (see :class:`Committee`); four queries."""
+    """The committee's make-up in the period (see :class:`Committee`); two queries, each
+    grouped in SQL."""
     on_committee = Member.objects.filter(
         Q(archived_at__isnull=True) | Q(archived_at__date__gte=period.start)
     )
-    grouped = set(memberships.values_list("member_id", flat=True))
+    grouped = Q(pk__in=memberships.values("member_id"))
     if group_ids is not None:
-        on_committee = on_committee.filter(pk__in=grouped)
+        on_committee = on_committee.filter(grouped)
+    kinds = (PublicOffice.Kind.DEPUTY, PublicOffice.Kind.CPPCC)
+    holding = {
+        kind: Count(
+            "pk", filter=Q(pk__in=PublicOffice.objects.filter(kind=kind).values("member_id"))
+        )
+        for kind in kinds
+    }
     roles = defaultdict(int)
     ungrouped = defaultdict(int)
-    for pk, role in on_committee.values_list("pk", "role"):
-        roles[role] += 1
-        if pk not in grouped:
-            ungrouped[role] += 1
-    ids = on_committee.values("pk")
-    offices = dict(
-        PublicOffice.objects.filter(member__in=ids)
-        .order_by()
-        .values_list("kind")
-        .annotate(n=Count("member", distinct=True))
-    )
+    offices = defaultdict(int)
+    for row in (
+        on_committee.order_by()
+        .values("role")
+        .annotate(n=Count("pk"), ungrouped=Count("pk", filter=~grouped), **holding)
+    ):
+        roles[row["role"]] += row["n"]
+        ungrouped[row["role"]] += row["ungrouped"]
+        for kind in kinds:
+            offices[kind.value] += row[kind]
     return Committee(
         members=sum(roles.values()),
         by_role=tuple((r.value, r.label, roles[r.value]) for r in FederationRole),
@@ -728,11 +809,195 @@ def _memberships_in(period, group_ids):
     return memberships.order_by()
 
 
+def _in_scope(counted_ids, memberships):
+    """The members a period expects (see the module doc), as a queryset."""
+    return Member.objects.filter(
+        Q(pk__in=memberships.values("member_id"))
+        | Q(pk__in=Attendance.objects.filter(activity__in=counted_ids).values("member_id"))
+    )
+
+
+# Up to this many whole years, the obligation is tested year by year (two lists a year, each
+# read once); a longer period tests each membership's run of years in a correlated subquery.
+YEAR_BY_YEAR = 4
+
+
+def _obligation_met(period, memberships, attended_in_period=None):
+    """A condition on Member: met the yearly obligation in the period, for a member it binds
+    (see the module doc; the same rule as the rows' in :func:`_members`, and as
+    ``obligation.period_judgement`` for the roster's filter). Its size depends on the period,
+    never on the data. ``attended_in_period``: the condition "attended a counted activity of
+    any group in the period", when the caller has it already."""
+    counted = Activity.objects.counted()
+    if attended_in_period is None:
+        attended_in_period = Q(
+            pk__in=Attendance.objects.filter(
+                activity__in=counted.in_period(period.start, period.end).values("pk")
+            ).values("member_id")
+        )
+    whole_years = period.whole_years
+    if not whole_years or period.year:
+        # No whole year: one span. Exactly one calendar year: every member bound in the
+        # period is bound in that year, and it is the span.
+        return attended_in_period
+    if len(whole_years) <= YEAR_BY_YEAR:
+        # Per whole year: bound in it (a membership touching it) and no counted activity
+        # attended in it is a miss. Each list is independent of the member: read once.
+        missed, expected = Q(), Q()
+        for year in whole_years:
+            first, last = obligation.year_span(year)
+            bound = Q(
+                pk__in=memberships.filter(start_date__lte=last)
+                .filter(Q(end_date__isnull=True) | Q(end_date__gt=first))
+                .values("member_id")
+            )
+            attended = Q(
+                pk__in=Attendance.objects.filter(
+                    activity__in=counted.in_period(first, last).values("pk")
+                ).values("member_id")
+            )
+            missed |= bound & ~attended
+            expected |= bound
+        return ~missed & (expected | attended_in_period)
+    return _obligation_met_by_runs(period, memberships, attended_in_period)
+
+
+def _obligation_met_by_runs(period, memberships, attended_in_period):
+    """:func:`_obligation_met` for a period of many whole years, in a size that does not
+    grow with them: each membership expects the whole years it touches, years a..b, and
+    misses when its member attended counted activities (of any group) in fewer than
+    b - a + 1 distinct years of them; a member with no such membership is judged by the
+    period as one span."""
+    counted = Activity.objects.counted().in_period(period.start, period.end)
+    attended = Attendance.objects.filter(Exists(counted.filter(pk=OuterRef("activity_id"))))
+    first_year, last_year = period.whole_years[0], period.whole_years[-1]
+    # The last year a membership touches: an end date is exclusive, so one ending on
+    # 1 January last touched the year before.
+    last_touched = Case(
+        When(end_date__isnull=True, then=Value(last_year)),
+        When(end_date__month=1, end_date__day=1, then=ExtractYear("end_date") - 1),
+        default=ExtractYear("end_date"),
+        output_field=IntegerField(),
+    )
+    expecting = (
+        memberships.annotate(
+            a=Greatest(ExtractYear("start_date"), Value(first_year)),
+            b=Least(last_touched, Value(last_year)),
+        )
+        .filter(a__lte=F("b"))
+        .filter(member=OuterRef("pk"))
+    )
+    years_attended = (
+        attended.filter(member=OuterRef("member_id"))
+        .annotate(y=ExtractYear("activity__date"))
+        .filter(y__gte=OuterRef("a"), y__lte=OuterRef("b"))
+        .order_by()
+        .values("member")
+        .annotate(n=Count("y", distinct=True))
+        .values("n")
+    )
+    failing = expecting.annotate(
+        n=Coalesce(Subquery(years_attended, output_field=IntegerField()), Value(0))
+    ).filter(n__lt=F("b") - F("a") + 1)
+    return ~Q(Exists(failing)) & (Q(Exists(expecting)) | attended_in_period)
+
+
+OFFICES = (PublicOffice.Kind.DEPUTY, PublicOffice.Kind.CPPCC)
+
+
+def _member_flags(period, counted_ids, memberships, group_ids):
+    """(flags, met, met_flag): ``flags`` maps a name to a condition on Member, each a list
+    read once (took_part: attended a counted activity in scope; in_a_group: belonged to a group
+    in scope in the period; an office's kind: holds it; met_obligation, when it is not
+    took_part: met the yearly obligation, meaningful for the members it binds); ``met`` is that
+    last condition and ``met_flag`` the flag's name that holds it."""
+    took_part = Q(pk__in=Attendance.objects.filter(activity__in=counted_ids).values("member_id"))
+    # For every group, the counted activities are those of the obligation (any group's).
+    met = _obligation_met(period, memberships, took_part if group_ids is None else None)
+    flags = {
+        "took_part": took_part,
+        "in_a_group": Q(pk__in=memberships.values("member_id")),
+        **{
+            kind: Q(pk__in=PublicOffice.objects.filter(kind=kind).values("member_id"))
+            for kind in OFFICES
+        },
+    }
+    met_flag = "took_part"
+    if met is not took_part:
+        flags[met_flag := "met_obligation"] = met
+    return flags, met, met_flag
+
+
+def _flagged(members, flags):
+    return members.annotate(
+        **{name: ExpressionWrapper(q, output_field=BooleanField()) for name, q in flags.items()}
+    )
+
+
+def _member_figures(period, counted_ids, memberships, group_ids):
+    """:class:`MemberFigures` in one query (two more when the names of those who missed the
+    obligation are read), whatever the number of members: a flag per member for each list it
+    may be in, each list read once, counted by role outside."""
+    flags, met, met_name = _member_flags(period, counted_ids, memberships, group_ids)
+    met_flag = Q(**{met_name: True})
+    flagged = _flagged(Member.objects.order_by().values("pk", "role"), flags)
+    expected = Q(in_a_group=True) | Q(took_part=True)  # see _in_scope
+    took = Q(took_part=True)
+    # The obligation binds standing executives who belonged to a group in the period.
+    bound = Q(role=FederationRole.STANDING, in_a_group=True)
+    counts = {
+        "members": Count("pk", filter=expected),
+        "participants": Count("pk", filter=took),
+        "bound": Count("pk", filter=bound),
+        "met": Count("pk", filter=bound & met_flag),
+    }
+    for kind in OFFICES:
+        counts[f"{kind}_members"] = Count("pk", filter=expected & Q(**{kind: True}))
+        counts[f"{kind}_participants"] = Count("pk", filter=took & Q(**{kind: True}))
+    for role in FederationRole:
+        counts[f"{role}_members"] = Count("pk", filter=expected & Q(role=role))
+        counts[f"{role}_participants"] = Count("pk", filter=took & Q(role=role))
+    # distinct() (a no-op: rows are members) makes Django count over a subquery of the flags,
+    # so that each list is read once, not once for every count that tests it.
+    figures = flagged.distinct().aggregate(**counts)
+    missing = Member.objects.filter(role=FederationRole.STANDING).filter(flags["in_a_group"] & ~met)
+
+    def load_missing(limit):
+        members = list(missing.by_role().values_list("pk", "name")[:limit])
+        groups_of = defaultdict(list)
+        for member_id, number, name in (
+            memberships.filter(member_id__in=[pk for pk, _name in members])
+            .order_by("start_date", "group__number")
+            .values_list("member_id", "group__number", "group__name")
+        ):
+            label = str(group_label(number, name))
+            if label not in groups_of[member_id]:
+                groups_of[member_id].append(label)
+        return [MissingMember(pk, name, tuple(groups_of[pk])) for pk, name in members]
+
+    def participation(key, label):
+        return Participation(key, label, figures[f"{key}_members"], figures[f"{key}_participants"])
+
+    return MemberFigures(
+        members=figures["members"],
+        participants=figures["participants"],
+        by_role=tuple(participation(role.value, role.label) for role in FederationRole),
+        by_office=tuple(
+            participation(kind.value, kind.label)
+            for kind in (PublicOffice.Kind.DEPUTY, PublicOffice.Kind.CPPCC)
+        ),
+        bound=figures["bound"],
+        met=figures["met"],
+        missing=LazyRows(figures["bound"] - figures["met"], load_missing),
+    )
+
+
 def _members(period, counted_ids, memberships, group_ids):
     """A MemberRow for every member the period expects (see the module doc), in the
-    federation's order. Six queries, each a plain read of rows the rules need; the per-member
-    work is set arithmetic in Python, once per row read (at 100x the seed: 13,200 members,
-    21,000 attendance rows, 13,200 memberships)."""
+    federation's order. Three queries: the members with their offices and obligation as flags
+    (the figures' own, :func:`_member_flags`), who attended what, and the groups; the
+    per-member work in Python is one pass over each (at 100x the seed: 13,200 members, 21,000
+    attendance rows, 13,800 memberships)."""
     # Who attended what, read once: a member's count is the size of their set (a member
     # attends an activity once, attendance_once_per_member). Counting it per member in a
     # correlated subquery instead took 14 s for a year at 100x the seed on SQLite.
@@ -742,66 +1007,28 @@ def _members(period, counted_ids, memberships, group_ids):
     ):
         pairs[member_id].add(activity_id)
 
-    # The obligation is the member's own: attendance at any group's counted activity counts.
-    # The year of each counted activity of the period, then the standing members' attendance
-    # at them (for a report on every group, the pairs above are the same rows).
-    all_counted = Activity.objects.counted().in_period(period.start, period.end).order_by()
-    year_of = {pk: day.year for pk, day in all_counted.values_list("pk", "date")}
-
     groups_of = defaultdict(list)
-    years_expected = defaultdict(set)
     labels = {}
-    spans = [(year, obligation.year_span(year)) for year in period.whole_years]
-    for member_id, number, name, start, end in memberships.order_by(
-        "start_date", "group__number"
-    ).values_list("member_id", "group__number", "group__name", "start_date", "end_date"):
+    for member_id, number, name in memberships.order_by("start_date", "group__number").values_list(
+        "member_id", "group__number", "group__name"
+    ):
         label = labels.get((number, name))
         if label is None:
             label = labels[number, name] = str(group_label(number, name))
         member_groups = groups_of[member_id]
         if label not in member_groups:
             member_groups.append(label)
-        for year, (first, last) in spans:
-            if obligation.overlaps(start, end, first, last):
-                years_expected[member_id].add(year)
-    in_a_group = groups_of.keys()  # members who belonged to a group (in scope) in the period
 
-    deputies, cppcc = set(), set()
-    for member_id, kind in PublicOffice.objects.filter(
-        kind__in=[PublicOffice.Kind.DEPUTY, PublicOffice.Kind.CPPCC]
-    ).values_list("member_id", "kind"):
-        (deputies if kind == PublicOffice.Kind.DEPUTY else cppcc).add(member_id)
-
-    in_scope = Member.objects.filter(
-        Q(pk__in=memberships.values("member_id"))
-        | Q(pk__in=Attendance.objects.filter(activity__in=counted_ids).values("member_id"))
+    flags, _met, met_flag = _member_flags(period, counted_ids, memberships, group_ids)
+    deputy, cppcc = OFFICES
+    # Archived or not, as a flag: 13,200 timestamps parsed only to be tested cost more.
+    flags["is_archived"] = Q(archived_at__isnull=False)
+    members = _flagged(_in_scope(counted_ids, memberships).by_role(), flags).values_list(
+        "pk", "name", "role", "is_archived", deputy, cppcc, "in_a_group", met_flag
     )
-    members = list(in_scope.by_role().values_list("pk", "name", "role", "archived_at"))
-
-    standing = {pk for pk, _name, role, _archived in members if obligation.binds(role)}
-    if group_ids is None:  # every group: counted_ids are the same activities
-        standing_pairs = (
-            (member_id, activity_id)
-            for member_id, activity_ids in pairs.items()
-            if member_id in standing
-            for activity_id in activity_ids
-        )
-    else:
-        standing_pairs = Attendance.objects.filter(
-            activity__in=all_counted.values("pk"), member__role=FederationRole.STANDING
-        ).values_list("member_id", "activity_id")
-    years_attended = defaultdict(set)
-    for member_id, activity_id in standing_pairs:
-        years_attended[member_id].add(year_of[activity_id])
-
     no_activities = frozenset()
     rows = []
-    for pk, name, role, archived_at in members:
-        met = None
-        if pk in standing and pk in in_a_group:
-            attended_years = years_attended.get(pk, no_activities)
-            expected = years_expected.get(pk)
-            met = expected <= attended_years if expected else bool(attended_years)
+    for pk, name, role, is_archived, is_deputy, is_cppcc, in_a_group, met in members:
         activity_ids = frozenset(pairs.get(pk, no_activities))
         rows.append(
             MemberRow(
@@ -809,12 +1036,13 @@ def _members(period, counted_ids, memberships, group_ids):
                 name=name,
                 role=role,
                 groups=tuple(groups_of.get(pk, ())),
-                is_deputy=pk in deputies,
-                is_cppcc=pk in cppcc,
-                is_archived=archived_at is not None,
+                is_deputy=bool(is_deputy),
+                is_cppcc=bool(is_cppcc),
+                is_archived=bool(is_archived),
                 attended=len(activity_ids),
                 activity_ids=activity_ids,
-                obligation_met=met,
+                # The obligation binds standing executives who belonged to a group.
+                obligation_met=bool(met) if obligation.binds(role) and in_a_group else None,
             )
         )
     return rows
