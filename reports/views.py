@@ -316,6 +316,20 @@ class _FigureListView(ReportAccessMixin, ListView):
     def filterset(self):
         return self.filterset_class(self.request.GET, scope_groups=self.scope_groups)
 
+    def paginate_queryset(self, queryset, page_size):
+        """Django's pagination, but forgiving like the obligation list's (Paginator.get_page):
+        a page past the end (an old link to a list that has shrunk) shows the last page, a
+        page that is not a number the first; never a 404. Returns (paginator, page, rows,
+        is_paginated) as ListView expects."""
+        paginator = self.get_paginator(
+            queryset,
+            page_size,
+            orphans=self.get_paginate_orphans(),
+            allow_empty_first_page=self.get_allow_empty(),
+        )
+        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        return paginator, page, page.object_list, page.has_other_pages()
+
     def get_context_data(self, **kwargs):
         query = self.request.GET.copy()
         query.pop("page", None)

@@ -148,6 +148,23 @@ def test_the_lists_page(staff_client, group1):
             first.content.decode() + second.content.decode()
         )
 
+        # A page past the end (an old link, fewer rows now) shows the last page, not a 404;
+        # a page that is not a number shows the first.
+        for number, expected in (("3", 5), ("99", 5), ("abc", 25)):
+            response = staff_client.get(url, {"page": number})
+            assert response.status_code == 200, (url, number)
+            assert len(response.context[name]) == expected, (url, number)
+
+
+def test_one_page_and_a_page_past_it(staff_client, group1):
+    activity = ActivityFactory(group=group1, date=D(2018, 3, 1))
+    OutcomeFactory(activity=activity, year=2018)
+    PublicityFactory(activity=activity)
+    for url, name in ((OUTCOMES, "outcomes"), (PUBLICITY, "items")):
+        response = staff_client.get(url, {"page": 4})
+        assert response.status_code == 200, url
+        assert response.context["page_obj"].number == 1 and len(response.context[name]) == 1
+
 
 def _table(response):
     assert response["Content-Disposition"].startswith("attachment")
