@@ -264,3 +264,16 @@ def test_the_month_chart_opens_each_month(year, staff_client):
     assert "from=2018-12-01&to=2018-12-31" in bars[-1].url
     december = staff_client.get(bars[-1].url)
     assert december.context["person_times"] == bars[-1].value > 0
+
+
+def test_a_reversed_period_is_explained_and_ignored_like_an_invalid_day(year, staff_client):
+    for url, name in ((OUTCOMES, "outcomes"), (PUBLICITY, "items")):
+        reversed_ = staff_client.get(url, {"from": "2019-01-01", "to": "2018-01-01"})
+        invalid_to = staff_client.get(url, {"from": "2019-01-01", "to": "2018-13-45"})
+        assert reversed_.status_code == 200
+        html = reversed_.content.decode()
+        assert "开始日期不能晚于结束日期。" in html and "is-invalid" in html, url
+        # The end is set aside, as an invalid end day is: the list runs from the start on.
+        shown = [o.pk for o in reversed_.context[name]]
+        assert shown == [o.pk for o in invalid_to.context[name]], url
+        assert shown, url  # 2019 holds rows: the list is not simply empty
