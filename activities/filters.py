@@ -16,6 +16,20 @@ from django.utils.translation import gettext_lazy as _
 from activities.models import Activity, LeaderPresence, Publicity, RotationGroup, Theme
 
 
+class PeriodFilterForm(forms.Form):
+    """The form of a list filter with ``from`` and ``to`` days: a start after the end is an
+    error on ``to`` (the report's message, reports.tallies.Period), and ``to`` is then left
+    out of cleaned_data, so the list runs from the start on, exactly as for an invalid ``to``
+    day (django-filter skips a field that did not clean)."""
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("from"), cleaned.get("to")
+        if start and end and start > end:
+            self.add_error("to", _("The start of the period must not be after its end."))
+        return cleaned
+
+
 class ActivityFilterSet(django_filters.FilterSet):
     year = django_filters.ChoiceFilter(
         label=_("year"), method="filter_year", empty_label=_("All years")
@@ -58,6 +72,7 @@ class ActivityFilterSet(django_filters.FilterSet):
     class Meta:
         model = Activity
         fields = ()
+        form = PeriodFilterForm
 
     def __init__(self, data=None, queryset=None, **kwargs):
         if queryset is None:

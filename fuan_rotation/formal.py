@@ -251,7 +251,9 @@ class FormalSheet:
     ``subtitle`` is row 2 (default: the sheet name); ``scope`` goes on the 制表单位 line;
     ``freeze_col`` is how many leading columns stay put when scrolling (and repeat on every
     page when the table is spread across pages); ``one_page`` shrinks the table to one page,
-    never below ``MIN_SCALE`` (a summary the office reads at a glance).
+    never below ``MIN_SCALE`` (a summary the office reads at a glance); ``print_notes`` prints
+    the notes below the table too (a list's count line), where by default they are for the
+    screen only.
     """
 
     def __init__(
@@ -265,6 +267,7 @@ class FormalSheet:
         freeze_col=1,
         one_page=False,
         orientation=None,
+        print_notes=False,
     ):
         self.book = book
         self.name = name
@@ -274,6 +277,7 @@ class FormalSheet:
         self.freeze_col = freeze_col
         self.one_page = one_page
         self.orientation = orientation
+        self.print_notes = print_notes
         self.rows = []  # the rows not yet spilled: (values, sparse or None)
         self.row_count = 0
         self._spool = None  # a temporary file of pickled batches of rows, once there are many
@@ -551,8 +555,12 @@ class FormalSheet:
                         _write(ws, row_index, position, value, fmt, total=True)
                 row_index += 1
         # Notes are for the screen: the print area ends with the table, so a note never lands
-        # alone on a page under a repeated header (what they say is in the 说明 sheet too).
-        ws.print_area(0, 0, max(row_index - 1, first), last_col)
+        # alone on a page under a repeated header (what they say is in the 说明 sheet too);
+        # unless ``print_notes`` (a list's count line), when it ends with the last note.
+        table_end = max(row_index - 1, first)
+        if self.print_notes and self.notes:
+            table_end = row_index + len(self.notes)
+        ws.print_area(0, 0, table_end, last_col)
         for text in self.notes:
             row_index += 1
             lines = math.ceil(display_width(text) / max(sum(widths) - 2, 1))

@@ -27,6 +27,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from activities import obligation
+from activities.filters import PeriodFilterForm
 from activities.models import Activity, Outcome, Publicity, RotationGroup
 from reports.tallies import FIRST_YEAR, LAST_YEAR
 
@@ -153,6 +154,7 @@ class OutcomeFilterSet(_ReportListFilterSet):
     class Meta:
         model = Outcome
         fields = ()
+        form = PeriodFilterForm
 
     def __init__(self, data=None, **kwargs):
         super().__init__(data, **kwargs)
@@ -193,6 +195,7 @@ class PublicityFilterSet(_ReportListFilterSet):
     class Meta:
         model = Publicity
         fields = ()
+        form = PeriodFilterForm
 
     def base_queryset(self):
         return Publicity.objects.filter(activity__in=Activity.objects.counted().values("pk"))

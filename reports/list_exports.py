@@ -2,6 +2,8 @@
 filtered list shows, every page of it, as a formal table (fuan_rotation/formal.py). Chinese
 whatever the UI language: the texts are catalogue strings rendered in zh-Hans."""
 
+import itertools
+
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -24,6 +26,22 @@ def list_file_name(title, day=None):
     return f"{title}_{chinese_date(day or timezone.localdate())}.xlsx"
 
 
+def _sheet_columns(columns, rows):
+    """(columns, rows) for a list's sheet: an empty list prints like a full one, with every
+    column (none dropped as empty), each at the width a long text would give it (its cap),
+    the optional ones (``drop_if_empty``) as wide as their header, so the title fits on one
+    line, 制表单位 is not cut, and the table spans one landscape page as a full one does.
+    ``rows``: any iterable, returned as one that still yields every row."""
+    rows = iter(rows)
+    first = next(rows, None)
+    if first is not None:
+        return columns, itertools.chain([first], rows)
+    return [
+        Column(c.header, width=None if c.drop_if_empty else (c.width or c.cap + 2), align=c.align)
+        for c in columns
+    ], ()
+
+
 def _activity_cells(activity):
     """(第N次, its title, its group) of an item's activity, or blanks for a standalone one."""
     if activity is None:
@@ -34,7 +52,8 @@ def _activity_cells(activity):
 
 def outcome_list_workbook(outcomes, *, scope="", made_on=None, output=None):
     """``outcomes``: the list's rows (Outcome with ``activity__group`` and ``member``
-    selected). ``scope`` (the filters in use, in words) goes on the 制表单位 line. Returns the
+    selected). ``scope`` (whose rows and which filters, in words) goes in the subtitle, in
+    brackets. An empty list prints like a full one, its count line included. Returns the
     .xlsx bytes, or ``output`` (a binary file, see formal.spooled_output) rewound."""
     with translation.override("zh-hans"):
         title = outcome_list_title()
@@ -51,7 +70,8 @@ def outcome_list_workbook(outcomes, *, scope="", made_on=None, output=None):
             Column(_("Activity"), cap=16),
             Column(_("Rotation group"), cap=12),
         ]
-        sheet = book.sheet(title, columns, scope=scope, freeze_col=1)
+        columns, outcomes = _sheet_columns(columns, outcomes)
+        sheet = book.sheet(title, columns, scope=scope, freeze_col=1, print_notes=True)
         count = key = 0
         for outcome in outcomes:
             count += 1
@@ -90,7 +110,8 @@ def publicity_list_workbook(items, *, scope="", made_on=None, output=None):
             Column(_("Activity"), cap=18),
             Column(_("Rotation group"), cap=12),
         ]
-        sheet = book.sheet(title, columns, scope=scope, freeze_col=1)
+        columns, items = _sheet_columns(columns, items)
+        sheet = book.sheet(title, columns, scope=scope, freeze_col=1, print_notes=True)
         count = 0
         for item in items:
             count += 1

@@ -316,6 +316,31 @@ class _FigureListView(ReportAccessMixin, ListView):
     def filterset(self):
         return self.filterset_class(self.request.GET, scope_groups=self.scope_groups)
 
+    def export_scope(self):
+        """Whose rows and which filters, in words, for the export's subtitle: a convener's
+        groups first (第1组 · 电机电器一组), as the report workbook names its scope, unless a
+        group filter already names them; then the filters (filterset.description)."""
+        description = self.filterset.description()
+        chosen = self.filterset.form.cleaned_data
+        if self.scope_groups is None or chosen.get("group") or chosen.get("scope"):
+            return description
+        groups = "、".join(str(g) for g in self.scope_groups)
+        return "；".join(part for part in (groups, description) if part)
+
+    def paginate_queryset(self, queryset, page_size):
+        """Django's pagination, but forgiving like the obligation list's (Paginator.get_page):
+        a page past the end (an old link to a list that has shrunk) shows the last page, a
+        page that is not a number the first; never a 404. Returns (paginator, page, rows,
+        is_paginated) as ListView expects."""
+        paginator = self.get_paginator(
+            queryset,
+            page_size,
+            orphans=self.get_paginate_orphans(),
+            allow_empty_first_page=self.get_allow_empty(),
+        )
+        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        return paginator, page, page.object_list, page.has_other_pages()
+
     def get_context_data(self, **kwargs):
         query = self.request.GET.copy()
         query.pop("page", None)
@@ -359,9 +384,7 @@ class OutcomeExportView(OutcomeListView):
         outcomes = list(self.get_queryset())
         record_access(request, PersonalDataAccess.Kind.OUTCOME_EXPORT, rows=len(outcomes))
         return FileResponse(
-            outcome_list_workbook(
-                outcomes, scope=self.filterset.description(), output=spooled_output()
-            ),
+            outcome_list_workbook(outcomes, scope=self.export_scope(), output=spooled_output()),
             as_attachment=True,
             filename=list_file_name(outcome_list_title()),
             content_type=CONTENT_TYPE,
@@ -390,9 +413,7 @@ class PublicityExportView(PublicityListView):
         items = list(self.get_queryset())
         record_access(request, PersonalDataAccess.Kind.PUBLICITY_EXPORT, rows=len(items))
         return FileResponse(
-            publicity_list_workbook(
-                items, scope=self.filterset.description(), output=spooled_output()
-            ),
+            publicity_list_workbook(items, scope=self.export_scope(), output=spooled_output()),
             as_attachment=True,
             filename=list_file_name(publicity_list_title()),
             content_type=CONTENT_TYPE,

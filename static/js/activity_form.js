@@ -67,9 +67,14 @@
     return now.getFullYear() + "-" + month + "-" + day;
   }
 
-  // The status follows the date and the ticks until the user chooses it themselves.
+  // The status follows the user's own changes of the date and the ticks until they choose it
+  // themselves. Never on load (the server's value stands) and never against an answer the
+  // user already gave to the status question (the hidden "status_answer").
   function followStatus() {
     if (!statusSelect || statusTouched || !dateInput || !dateInput.value) {
+      return;
+    }
+    if (keptAnswer && keptAnswer.value) {
       return;
     }
     var past = dateInput.value <= today();
@@ -80,7 +85,8 @@
     }
   }
 
-  function updateCounts() {
+  // `byUser`: the user changed the ticks, the date or the guests (the status may follow).
+  function updateCounts(byUser) {
     var count = checkedCount();
     var extra = parseInt(others && others.value, 10);
     if (isNaN(extra) || extra < 0) {
@@ -88,7 +94,9 @@
     }
     checkedOut.textContent = String(count);
     personTimes.textContent = String(count + extra);
-    followStatus();
+    if (byUser === true) {
+      followStatus();
+    }
     refreshQuestion(false);
   }
 
@@ -173,7 +181,7 @@
 
   function changed() {
     renderTicked();
-    updateCounts();
+    updateCounts(true);
   }
 
   function memberFromBox(box) {
@@ -410,7 +418,9 @@
     changed();
   });
   if (others) {
-    others.addEventListener("input", updateCounts);
+    others.addEventListener("input", function () {
+      updateCounts(true);
+    });
   }
   if (guestNames && others) {
     // Named guests are counted: the number never stays below the names given.
@@ -418,7 +428,7 @@
       var names = guestNames.value.split(/[、,，;；\s]+/).filter(Boolean).length;
       if ((parseInt(others.value, 10) || 0) < names) {
         others.value = String(names);
-        updateCounts();
+        updateCounts(true);
       }
     });
   }
@@ -427,7 +437,7 @@
   }
   if (dateInput) {
     dateInput.addEventListener("change", function () {
-      updateCounts();
+      updateCounts(true);
       if (groupSelect && groupSelect.value) {
         loadHost();
       }
@@ -480,5 +490,5 @@
   hostButtons.hidden = hostBoxes().length === 0;
   toggleCancelReason();
   renderTicked();
-  updateCounts();
+  updateCounts(false);
 })();

@@ -76,3 +76,23 @@ def test_roster_pages_link_a_few_pages_and_keep_the_filters(staff_client, group1
     assert html.count('<span class="page-link">…</span>') == 2
     assert all(q.startswith(urlencode(query).replace("&", "&amp;")) for q, _ in pages)
     assert 'aria-current="page">6<' in html
+
+
+def test_a_reversed_period_is_explained_and_ignored_like_an_invalid_day(staff_client, group1):
+    import datetime
+
+    from tests.factories import ActivityFactory
+
+    for day in (datetime.date(2017, 6, 1), datetime.date(2018, 6, 1), datetime.date(2019, 6, 1)):
+        ActivityFactory(group=group1, date=day)
+    url = reverse("activities:activity_list")
+    reversed_ = staff_client.get(url, {"from": "2019-01-01", "to": "2018-01-01"})
+    invalid_to = staff_client.get(url, {"from": "2019-01-01", "to": "2018-13-45"})
+    assert reversed_.status_code == 200
+    html = reversed_.content.decode()
+    assert "开始日期不能晚于结束日期。" in html and "is-invalid" in html
+    # The end is set aside, as an invalid end day is: the list runs from the start on.
+    assert [a.pk for a in reversed_.context["activities"]] == [
+        a.pk for a in invalid_to.context["activities"]
+    ]
+    assert len(reversed_.context["activities"]) == 1

@@ -1,6 +1,7 @@
 """The paths people click: record an activity, on a PC and on a phone, in Chinese or English."""
 
 import datetime
+import re
 
 import pytest
 from django.utils import timezone
@@ -10,6 +11,7 @@ from activities.models import Activity
 from members.models import FederationRole, Role
 from tests.factories import (
     ActivityFactory,
+    AttendanceFactory,
     MemberFactory,
     MembershipFactory,
     RotationGroupFactory,
@@ -186,6 +188,60 @@ def test_without_being_told_the_status_follows_the_date_and_the_ticks(page, live
     expect(page).to_have_url(f"{live_server.url}/activities/{plan.pk}/")
     plan.refresh_from_db()
     assert plan.status == Activity.Status.HELD
+
+
+def test_the_still_a_plan_answer_survives_another_error(page, live_server, login_as, roster):
+    # The answer "still a plan" is given, then the form comes back for an empty title: the page
+    # shows the server's "planned" (not "held" from the script) and saving again keeps the plan.
+    login_as(page.context, UserFactory(username="staff", role=Role.STAFF))
+    page.goto(f"{live_server.url}/activities/new/")
+    page.select_option("#id_group", str(roster["host"].pk))
+    day = timezone.localdate() - datetime.timedelta(days=3)
+    page.fill("#id_date", day.isoformat())
+    page.fill("#id_title", "   ")
+    page.select_option("#id_theme", "seminar")
+    page.fill("#id_place", "福安市工商联会议室")
+    page.select_option("#id_status", "planned")
+    page.get_by_role("checkbox", name="林子涵").check()
+    expect(page.locator("#id_status")).to_have_value("planned")
+    page.get_by_role("button", name="保存", exact=True).click()
+    page.get_by_role("button", name="仍是计划：按“计划中”保存").click()
+    expect(page.locator("#id_title")).to_have_class(re.compile(r"\bis-invalid\b"))
+    expect(page.locator("input[name=status_answer]")).to_have_value(
+        "planned_with_attendees:keep_planned"
+    )
+    expect(page.locator("#id_status")).to_have_value("planned")
+    page.fill("#id_title", "健康产业发展座谈会")
+    page.get_by_role("button", name="保存", exact=True).click()
+    expect(page).to_have_url(re.compile(r"/activities/\d+/$"))
+    activity = Activity.objects.get(title="健康产业发展座谈会")
+    assert activity.status == Activity.Status.PLANNED and activity.number is None
+    assert activity.attendances.count() == 1
+
+
+def test_a_saved_past_plan_with_attendees_opens_as_a_plan(page, live_server, login_as, roster):
+    # Opening a plan dated in the past that has attendees shows its saved status; saving another
+    # change asks about the status instead of turning it into a held record on its own.
+    plan = ActivityFactory(
+        group=roster["host"],
+        status=Activity.Status.PLANNED,
+        date=timezone.localdate() - datetime.timedelta(days=2),
+        title="上月计划的座谈会",
+    )
+    AttendanceFactory(activity=plan, member=roster["people"]["林子涵"])
+    login_as(page.context, UserFactory(username="staff", role=Role.STAFF))
+    page.goto(f"{live_server.url}/activities/{plan.pk}/edit/")
+    expect(page.get_by_role("checkbox", name="林子涵")).to_be_checked()
+    expect(page.locator("#id_status")).to_have_value("planned")
+    page.fill("#id_place", "福安市会议中心")
+    page.get_by_role("button", name="保存", exact=True).click()
+    expect(page.locator("[data-status-question]")).to_contain_text(
+        "状态为“计划中”，但已勾选出席成员"
+    )
+    page.get_by_role("button", name="仍是计划：按“计划中”保存").click()
+    expect(page).to_have_url(f"{live_server.url}/activities/{plan.pk}/")
+    plan.refresh_from_db()
+    assert plan.status == Activity.Status.PLANNED and plan.place == "福安市会议中心"
 
 
 SCREEN = {"width": 375, "height": 667}

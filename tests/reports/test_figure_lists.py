@@ -148,6 +148,23 @@ def test_the_lists_page(staff_client, group1):
             first.content.decode() + second.content.decode()
         )
 
+        # A page past the end (an old link, fewer rows now) shows the last page, not a 404;
+        # a page that is not a number shows the first.
+        for number, expected in (("3", 5), ("99", 5), ("abc", 25)):
+            response = staff_client.get(url, {"page": number})
+            assert response.status_code == 200, (url, number)
+            assert len(response.context[name]) == expected, (url, number)
+
+
+def test_one_page_and_a_page_past_it(staff_client, group1):
+    activity = ActivityFactory(group=group1, date=D(2018, 3, 1))
+    OutcomeFactory(activity=activity, year=2018)
+    PublicityFactory(activity=activity)
+    for url, name in ((OUTCOMES, "outcomes"), (PUBLICITY, "items")):
+        response = staff_client.get(url, {"page": 4})
+        assert response.status_code == 200, url
+        assert response.context["page_obj"].number == 1 and len(response.context[name]) == 1
+
 
 def _table(response):
     assert response["Content-Disposition"].startswith("attachment")
@@ -247,3 +264,66 @@ def test_the_month_chart_opens_each_month(year, staff_client):
     assert "from=2018-12-01&to=2018-12-31" in bars[-1].url
     december = staff_client.get(bars[-1].url)
     assert december.context["person_times"] == bars[-1].value > 0
+
+
+def test_a_reversed_period_is_explained_and_ignored_like_an_invalid_day(year, staff_client):
+    for url, name in ((OUTCOMES, "outcomes"), (PUBLICITY, "items")):
+        reversed_ = staff_client.get(url, {"from": "2019-01-01", "to": "2018-01-01"})
+        invalid_to = staff_client.get(url, {"from": "2019-01-01", "to": "2018-13-45"})
+        assert reversed_.status_code == 200
+        html = reversed_.content.decode()
+        assert "开始日期不能晚于结束日期。" in html and "is-invalid" in html, url
+        # The end is set aside, as an invalid end day is: the list runs from the start on.
+        shown = [o.pk for o in reversed_.context[name]]
+        assert shown == [o.pk for o in invalid_to.context[name]], url
+        assert shown, url  # 2019 holds rows: the list is not simply empty
+
+
+def _sheet(response):
+    return load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+
+
+def _column_widths(sheet):
+    widths = {}
+    for dimension in sheet.column_dimensions.values():
+        for index in range(dimension.min, dimension.max + 1):
+            widths[index] = dimension.width
+    return widths
+
+
+@pytest.mark.parametrize(
+    ("url", "optional", "count_line"),
+    [
+        (f"{OUTCOMES}export.xlsx", ("报送单位", "提交人"), "共0项成果"),
+        (f"{PUBLICITY}export.xlsx", ("日期", "报道标题", "链接"), "共0条宣传报道"),
+    ],
+)
+def test_an_empty_export_prints_like_a_full_one(convener_client, group1, url, optional, count_line):
+    from fuan_rotation.formal import display_width
+
+    sheet = _sheet(convener_client.get(url))
+    rows = list(sheet.iter_rows(values_only=True))
+    header = [h.replace("\n", "") for h in rows[3] if h]
+    assert all(name in header for name in optional), header  # no column dropped
+    assert "\n" not in rows[0][0]  # the title on one line
+    assert str(group1) in rows[1][0]  # whose list: the convener's group, in the subtitle
+    widths = _column_widths(sheet)
+    for merged in sheet.merged_cells.ranges:
+        if merged.min_row == 3 and merged.min_col == 1:  # 制表单位, not cut
+            room = sum(widths[c] for c in range(merged.min_col, merged.max_col + 1))
+            assert room >= display_width(sheet.cell(3, 1).value)
+            break
+    else:
+        raise AssertionError("no 制表单位 cell")
+    # The count line prints: it is inside the print area.
+    note_row = next(i for i, row in enumerate(rows, 1) if row[0] and count_line in str(row[0]))
+    last_printed = int(str(sheet.print_area).rsplit("$", 1)[-1])
+    assert last_printed >= note_row
+
+
+def test_a_conveners_export_names_their_groups(year, convener_client):
+    for url in (f"{OUTCOMES}export.xlsx", f"{PUBLICITY}export.xlsx"):
+        response = convener_client.get(url, _query(D(2018, 1, 1), D(2018, 12, 31)))
+        rows, data = _table(response)
+        assert data, url
+        assert str(year.group1) in rows[1][0] and "2018年1月1日至2018年12月31日" in rows[1][0]
