@@ -103,13 +103,8 @@ class ActivityFilterSet(django_filters.FilterSet):
         self.form.is_valid()
         chosen = self.form.cleaned_data
         parts = []
-        start, end = chosen.get("from"), chosen.get("to")
-        if start and end:
-            parts.append(_("%(start)s to %(end)s") % {"start": _day(start), "end": _day(end)})
-        elif start:
-            parts.append(_("from %(start)s") % {"start": _day(start)})
-        elif end:
-            parts.append(_("until %(end)s") % {"end": _day(end)})
+        if period := period_words(chosen.get("from"), chosen.get("to")):
+            parts.append(period)
         for name in ("year", "group", "theme", "status", "review", "leaders", "channel"):
             value = chosen.get(name)
             if not value:
@@ -139,6 +134,18 @@ class ActivityFilterSet(django_filters.FilterSet):
 
 def _day(day):
     return f"{day.year}年{day.month}月{day.day}日"
+
+
+def period_words(start, end):
+    """A list's period filter in words, e.g. 「2018年1月1日至2018年12月31日」, 「自2018年1月1日」;
+    ``start`` and ``end`` are dates or None; "" when neither is given."""
+    if start and end:
+        return _("%(start)s to %(end)s") % {"start": _day(start), "end": _day(end)}
+    if start:
+        return _("from %(start)s") % {"start": _day(start)}
+    if end:
+        return _("until %(end)s") % {"end": _day(end)}
+    return ""
 
 
 def _date_filter(lookup, label):

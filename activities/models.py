@@ -158,6 +158,20 @@ class GroupMembership(models.Model):
             )
 
 
+def attendee_count():
+    """An expression for an Activity queryset: the activity's attendance rows (an int, 0 for
+    none), as a correlated subquery per activity rather than a join and GROUP BY over every
+    attendance row, so that it costs what the query returns (issue 18)."""
+    per_activity = (
+        Attendance.objects.filter(activity=OuterRef("pk"))
+        .order_by()
+        .values("activity")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(per_activity, output_field=models.IntegerField()), Value(0))
+
+
 class ActivityQuerySet(models.QuerySet):
     def held(self):
         return self.filter(status=Activity.Status.HELD, archived_at__isnull=True)
@@ -184,18 +198,9 @@ class ActivityQuerySet(models.QuerySet):
         join and GROUP BY over every attendance row: a page of the list (LIMIT 25) and the
         paginator's COUNT(*) (which drops the unused annotation) then cost what the page
         shows, not the whole table (issue 18)."""
-        per_activity = (
-            Attendance.objects.filter(activity=OuterRef("pk"))
-            .order_by()
-            .values("activity")
-            .annotate(n=Count("pk"))
-            .values("n")
+        return self.annotate(attendee_count=attendee_count()).annotate(
+            person_times=models.F("attendee_count") + models.F("other_participants")
         )
-        return self.annotate(
-            attendee_count=Coalesce(
-                Subquery(per_activity, output_field=models.IntegerField()), Value(0)
-            ),
-        ).annotate(person_times=models.F("attendee_count") + models.F("other_participants"))
 
     def person_times(self):
         """Σ attendees + other participants, computed in the database."""

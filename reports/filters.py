@@ -27,7 +27,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from activities import obligation
-from activities.filters import PeriodFilterForm
+from activities.filters import PeriodFilterForm, period_words
 from activities.models import Activity, Outcome, Publicity, RotationGroup
 from reports.tallies import FIRST_YEAR, LAST_YEAR
 
@@ -44,10 +44,6 @@ def _date_filter(label):
         method="filter_later",
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
-
-
-def _day(day):
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 class _ReportListFilterSet(django_filters.FilterSet):
@@ -110,13 +106,8 @@ class _ReportListFilterSet(django_filters.FilterSet):
         self.form.is_valid()
         chosen = self.form.cleaned_data
         parts = []
-        start, end = chosen.get("from"), chosen.get("to")
-        if start and end:
-            parts.append(_("%(start)s to %(end)s") % {"start": _day(start), "end": _day(end)})
-        elif start:
-            parts.append(_("from %(start)s") % {"start": _day(start)})
-        elif end:
-            parts.append(_("until %(end)s") % {"end": _day(end)})
+        if period := period_words(chosen.get("from"), chosen.get("to")):
+            parts.append(period)
         for name, field in self.form.fields.items():
             value = chosen.get(name)
             if name in ("from", "to", "scope") or value in (None, ""):

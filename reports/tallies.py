@@ -64,6 +64,7 @@ from activities.models import (
     Publicity,
     RotationGroup,
     Theme,
+    attendee_count,
 )
 from members.models import FederationRole, Member, PublicOffice
 
@@ -561,17 +562,6 @@ class Report:
         return sum(row.key_count for row in self.outcome_summary)
 
 
-def _attendee_count():
-    per_activity = (
-        Attendance.objects.filter(activity=OuterRef("pk"))
-        .order_by()
-        .values("activity")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(per_activity, output_field=IntegerField()), Value(0))
-
-
 def _person_times():
     return Sum(F("attendee_count") + F("other_participants"))
 
@@ -598,7 +588,7 @@ def tally(period, groups=None, *, now=None):
         counted = counted.filter(group_id__in=group_ids)
     counted = counted.order_by()
     counted_ids = counted.values("pk")
-    with_counts = counted.annotate(attendee_count=_attendee_count())
+    with_counts = counted.annotate(attendee_count=attendee_count())
 
     overview = with_counts.annotate(
         has_four_bodies=_leaders_of(LeaderPresence.Level.FOUR_BODIES),
