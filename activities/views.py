@@ -61,6 +61,7 @@ from activities.services import (
 )
 from fuan_rotation import ratelimit
 from fuan_rotation.formal import CONTENT_TYPE, spooled_output
+from fuan_rotation.paging import ForgivingPaginationMixin
 from fuan_rotation.params import month_param, positive_int
 from members.access import record_access
 from members.locking import StaleEditError
@@ -356,7 +357,7 @@ class GroupMembersEditView(StaffRequiredMixin, TemplateView):
 # Activities -----------------------------------------------------------------------------
 
 
-class ActivityListView(ListView):
+class ActivityListView(ForgivingPaginationMixin, ListView):
     model = Activity
     template_name = "activities/activity_list.html"
     context_object_name = "activities"

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, ListView
 
+from fuan_rotation.paging import ForgivingPaginationMixin
 from members import services
 from members.filters import PersonalDataAccessFilterSet
 from members.forms import LoginCreateForm, ThrottledPasswordChangeForm
@@ -167,7 +168,7 @@ class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
 # --- 数据访问记录 ------------------------------------------------------------------------------
 
 
-class PersonalDataAccessListView(StaffRequiredMixin, ListView):
+class PersonalDataAccessListView(StaffRequiredMixin, ForgivingPaginationMixin, ListView):
     model = PersonalDataAccess
     template_name = "members/access_log_list.html"
     context_object_name = "entries"

@@ -24,6 +24,7 @@ from activities.roster.filters import (
 )
 from activities.services import convened_groups
 from fuan_rotation.formal import spooled_output
+from fuan_rotation.paging import ForgivingPaginationMixin
 from members.access import record_access
 from members.models import PersonalDataAccess, Role
 from reports import charts, document
@@ -303,7 +304,7 @@ class ReportYearSummaryView(_SummaryMixin, ReportYearView):
 # The lists behind the outcome and publicity figures ------------------------------------------
 
 
-class _FigureListView(ReportAccessMixin, ListView):
+class _FigureListView(ReportAccessMixin, ForgivingPaginationMixin, ListView):
     """A list behind report figures, for whoever may read the report, limited to the groups
     they may read (reports/filters.py); it pages, and ``export.xlsx`` beside it downloads the
     filtered list whole."""
@@ -326,20 +327,6 @@ class _FigureListView(ReportAccessMixin, ListView):
             return description
         groups = "、".join(str(g) for g in self.scope_groups)
         return "；".join(part for part in (groups, description) if part)
-
-    def paginate_queryset(self, queryset, page_size):
-        """Django's pagination, but forgiving like the obligation list's (Paginator.get_page):
-        a page past the end (an old link to a list that has shrunk) shows the last page, a
-        page that is not a number the first; never a 404. Returns (paginator, page, rows,
-        is_paginated) as ListView expects."""
-        paginator = self.get_paginator(
-            queryset,
-            page_size,
-            orphans=self.get_paginate_orphans(),
-            allow_empty_first_page=self.get_allow_empty(),
-        )
-        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
-        return paginator, page, page.object_list, page.has_other_pages()
 
     def get_context_data(self, **kwargs):
         query = self.request.GET.copy()

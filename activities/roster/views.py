@@ -22,6 +22,7 @@ from activities.roster.filters import MemberFilterSet
 from activities.roster.mobiles import ContactVisibility, looks_like_number
 from activities.services import member_archive
 from fuan_rotation import ratelimit
+from fuan_rotation.paging import ForgivingPaginationMixin
 from members.access import record_access
 from members.forms import MemberForm
 from members.locking import StaleEditError
@@ -69,7 +70,7 @@ def list_query(request):
     return query.urlencode()
 
 
-class MemberListView(ListView):
+class MemberListView(ForgivingPaginationMixin, ListView):
     """The roster. Searches count against a per-login limit (ROSTER_SEARCH_LIMIT per
     ROSTER_SEARCH_WINDOW seconds); a search by number is written to the access log."""
 

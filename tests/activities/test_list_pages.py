@@ -96,3 +96,22 @@ def test_a_reversed_period_is_explained_and_ignored_like_an_invalid_day(staff_cl
         a.pk for a in invalid_to.context["activities"]
     ]
     assert len(reversed_.context["activities"]) == 1
+
+
+@pytest.mark.parametrize(
+    "url_name, page, shown",
+    [
+        ("members:member_list", "99", "last"),
+        ("members:member_list", "abc", 1),
+        ("activities:activity_list", "99", "last"),
+        ("activities:activity_list", "0", "last"),
+        ("audit:access_log_list", "99999999999999999999", "last"),
+    ],
+)
+def test_a_page_past_the_end_shows_the_last_not_a_404(staff_client, group1, url_name, page, shown):
+    """An old link to a list that has since shrunk opens its last page (Paginator.get_page),
+    as the obligation, outcome and publicity lists do; a page that is not a number the first."""
+    response = staff_client.get(reverse(url_name), {"page": page})
+    assert response.status_code == 200
+    page_obj = response.context["page_obj"]
+    assert page_obj.number == (page_obj.paginator.num_pages if shown == "last" else shown)
