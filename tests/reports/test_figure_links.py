@@ -16,7 +16,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-from activities.models import Outcome, Publicity
+from activities.models import Activity, Outcome, Publicity
 from members.models import User
 
 LISTS = (
@@ -158,3 +158,31 @@ def test_every_figure_agrees_with_the_list_it_opens(seeded):
     assert report.is_scoped
     assert checked > 10
     assert all("scope=" in href for _k, _t, href, _id in links)
+
+
+@pytest.mark.django_db
+def test_each_activity_and_each_name_opens_its_own_page(seeded):
+    """The per-activity person-times open the activity (its attendance), whose own count is
+    the figure; the names of who missed the obligation open their member pages, on the report
+    and on the obligation page."""
+    client = Client()
+    client.force_login(User.objects.get(username="leader"))
+    html = client.get(reverse("reports:report_year", args=[2018])).content.decode()
+    report = client.get(reverse("reports:report_year", args=[2018])).context["report"]
+    shown = re.findall(
+        r'href="/activities/(\d+)/#attendance" data-activity-person-times>(\d+)<', html
+    )
+    assert len(shown) == min(50, report.activity_count) > 0
+    times = dict(Activity.objects.with_person_times().values_list("pk", "person_times"))
+    for pk, number in shown:
+        assert times[int(pk)] == int(number)
+        detail = client.get(reverse("activities:activity_detail", args=[pk]))
+        assert detail.status_code == 200 and 'id="attendance"' in detail.content.decode()
+    missing = list(report.standing_missing)
+    assert missing
+    for person in missing[:100]:
+        link = f'<a href="{reverse("members:member_detail", args=[person.pk])}">{person.name}</a>'
+        assert link in html
+    page = client.get(reverse("schedule:obligation", args=[2018])).content.decode()
+    for person in missing[:50]:
+        assert f'href="{reverse("members:member_detail", args=[person.pk])}"' in page
