@@ -684,7 +684,10 @@ def test_error_pages_render(client, staff_client):
     plain.force_login(member)
     response = plain.get(reverse("members:member_create"))
     assert response.status_code == 403
-    assert "您无权进行此操作" in response.content.decode()
+    assert "您无权查看此页面" in response.content.decode()  # a page they may not open
+    response = plain.post(reverse("members:member_create"), {"name": "越权新增"})
+    assert response.status_code == 403
+    assert "您无权进行此操作" in response.content.decode()  # a change they may not make
     assert Member.objects.count() == 0
 
 
