@@ -238,18 +238,23 @@
   }
 
   var hostRequest = 0;
-  function loadHost() {
-    var group = groupSelect ? groupSelect.value : "";
-    var ticked = new Set();
+  function keepTicked() {
+    // The ticked members of the list being replaced stay ticked, among the others, until the
+    // new list shows them again.
     hostBoxes().forEach(function (box) {
       if (box.checked) {
-        ticked.add(Number(box.value));
-        // Until the new group's list is in, a ticked member stays ticked, among the others.
         otherMembers.set(Number(box.value), memberFromBox(box));
       }
     });
-    hostList.textContent = "";
+  }
+
+  function loadHost() {
+    var group = groupSelect ? groupSelect.value : "";
     if (!group) {
+      hostRequest++;
+      keepTicked();
+      hostList.textContent = "";
+      hostList.removeAttribute("aria-busy");
       hostLabel.textContent = text.hostGroup;
       hostBadge.hidden = true;
       hostButtons.hidden = true;
@@ -258,6 +263,7 @@
       return;
     }
     var request = ++hostRequest;
+    hostList.setAttribute("aria-busy", "true");
     var url = searchUrl + "?group=" + encodeURIComponent(group) +
       "&day=" + encodeURIComponent(dateInput && dateInput.value ? dateInput.value : today());
     fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
@@ -273,9 +279,12 @@
         if (request !== hostRequest) {
           return;
         }
+        // The list stayed on screen while loading: what was ticked meanwhile counts too.
+        keepTicked();
         hostList.textContent = "";
+        hostList.removeAttribute("aria-busy");
         data.results.forEach(function (member) {
-          var wasTicked = ticked.has(member.id) || otherMembers.has(member.id);
+          var wasTicked = otherMembers.has(member.id);
           otherMembers.delete(member.id);
           hostList.appendChild(hostItem(member, wasTicked));
         });
@@ -287,6 +296,10 @@
         changed();
       })
       .catch(function (error) {
+        if (request !== hostRequest) {
+          return;
+        }
+        hostList.removeAttribute("aria-busy");
         hostHint.textContent = error.message || text.failed;
         changed();
       });

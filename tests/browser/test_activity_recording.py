@@ -139,6 +139,39 @@ def test_other_members_are_found_by_pinyin_and_initials(page, live_server, login
     expect(page.locator("[data-checked-count]")).to_have_text("1")
 
 
+def test_ticks_made_while_the_host_list_reloads_are_kept(page, live_server, login_as, roster):
+    """A new date reloads the host group's list (who belonged on that day). On a slow phone the
+    answer takes a while: the list stays on screen meanwhile, and what is ticked or unticked in
+    it then is what the new list shows."""
+    login_as(page.context, UserFactory(username="staff", role=Role.STAFF))
+    page.goto(f"{live_server.url}/activities/new/")
+    page.select_option("#id_group", str(roster["host"].pk))
+    host = page.locator("[data-host-list]")
+    expect(host.locator("label")).to_have_count(3)
+
+    held = []
+
+    def hold(route):
+        held.append(route)
+
+    attendees = re.compile(r"/activities/attendees/\?")
+    page.route(attendees, hold)
+    page.fill("#id_date", (timezone.localdate() - datetime.timedelta(days=3)).isoformat())
+    page.locator("#id_date").dispatch_event("change")
+    expect(host).to_have_attribute("aria-busy", "true")
+    page.get_by_role("button", name="全选本组").click()
+    page.get_by_role("checkbox", name="林子涵").uncheck()
+    expect(page.locator("[data-checked-count]")).to_have_text("2")
+    assert held, "the new date asked for the host group's list"
+    for route in held:
+        route.continue_()
+    expect(host).not_to_have_attribute("aria-busy", "true")
+    expect(page.locator("[data-checked-count]")).to_have_text("2")
+    expect(page.get_by_role("checkbox", name="郑康宁")).to_be_checked()
+    expect(page.get_by_role("checkbox", name="陈一鸣")).to_be_checked()
+    expect(page.get_by_role("checkbox", name="林子涵")).not_to_be_checked()
+
+
 def test_a_past_plan_with_attendees_is_asked_about_before_saving(page, live_server, login_as):
     group = RotationGroupFactory(number=2, name="商贸物流组")
     members = [MemberFactory(name=name) for name in ("王五", "丁一")]
