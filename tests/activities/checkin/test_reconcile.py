@@ -158,3 +158,29 @@ def test_checkin_apply_on_a_stale_instance_is_still_safe(checked_in, staff_user)
     Activity.objects.filter(pk=activity.pk).update(version=activity.version + 5)
     applied = checkin_apply(activity=activity, by=staff_user)  # reads the row under lock
     assert applied.members_added == 1
+
+
+@pytest.mark.django_db
+def test_two_members_of_the_same_name_are_told_apart(event, staff_client, convener_client):
+    """The committee can hold two people of one name: each list gives the company beside the
+    name and opens the member's own page."""
+    session, activity = event["session"], event["activity"]
+    namesakes = [
+        MemberFactory(name="叶永安", mobile="13959300011", company="福安市永安电机有限公司"),
+        MemberFactory(name="叶永安", mobile="13959300012", company="福建安泰茶业有限公司"),
+    ]
+    checkin_member_record(session=session, member=namesakes[0], address="10.0.0.1")
+    checkin_member_record(session=session, member=namesakes[1], address="10.0.0.3")
+    box = _detail(staff_client, activity).content.decode().split("data-checked-not-ticked")[1]
+    box = box.split("</ul>")[0]
+    for member in namesakes:
+        link = reverse("members:member_detail", args=[member.pk])
+        assert f'<a href="{link}">叶永安</a> <span class="small text-body-secondary" ' in box
+        assert member.company in box
+
+    url = reverse("checkin:checkin_manage", args=[activity.pk])
+    rows = convener_client.get(url).content.decode().split("data-checkin-members")[1]
+    rows = rows.split("</table>")[0]
+    for member in namesakes:
+        assert reverse("members:member_detail", args=[member.pk]) in rows
+        assert f"<td>{member.company}</td>" in rows
