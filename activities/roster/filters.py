@@ -9,11 +9,16 @@ them (in a group at some time in the period, or present at a counted activity), 
 the period), ``took_part`` (``yes``/``no``: present at a counted activity in the period; with
 ``in_group``, while in that group) and ``obligation`` (``bound``/``met``/``missing``: the
 yearly obligation, activities/obligation.py) narrow it. These travel as hidden fields; the
-page says in words what they select.
+page says in words what they select. They are a report's lists, so they follow the report's
+rule of who may read what (reports.views.ReportAccessMixin): staff and leadership every group,
+a convener their own groups whatever ``scope`` asks, anyone else none (the parameters are
+ignored and the plain roster shows).
 
 Every parameter is optional. An invalid value is ignored rather than emptying the list, and
 ``status`` and ``order`` fall back to their defaults (active members, by role).
 """
+
+from functools import cached_property
 
 import django_filters
 from django import forms
@@ -23,7 +28,8 @@ from django.utils.translation import gettext_lazy as _
 from activities import obligation
 from activities.models import Activity, Attendance, GroupMembership, RotationGroup
 from activities.roster.mobiles import ContactVisibility
-from members.models import FederationRole, Member, PublicOffice
+from activities.services import convened_groups
+from members.models import FederationRole, Member, PublicOffice, Role
 
 NO_GROUP = "0"
 TOOK_PART, DID_NOT_TAKE_PART = "yes", "no"
@@ -123,6 +129,30 @@ class MemberFilterSet(django_filters.FilterSet):
             values = active.exclude(**{name: ""}).order_by(name).values_list(name, flat=True)
             self.filters[name].extra["choices"] = [(v, v) for v in values.distinct()]
 
+    @cached_property
+    def report_groups(self):
+        """None when this login reads every group's figures; else the groups whose figures
+        it may list (a convener's own; empty: none, and without a request none either)."""
+        user = getattr(self.request, "user", None)
+        if user is None or not user.is_authenticated:
+            return []
+        if user.can_read_all:
+            return None
+        if user.is_active and user.role == Role.CONVENER:
+            return list(convened_groups(user).order_by("number"))
+        return []
+
+    def scope_groups(self, chosen):
+        """The groups a report figure's list covers, as [RotationGroup] (None: every group):
+        ``scope`` as asked, held to :attr:`report_groups` (a convener asking for other groups
+        gets their own)."""
+        asked = list(chosen.get("scope") or [])
+        allowed = self.report_groups
+        if allowed is None:
+            return asked or None
+        allowed_ids = {g.pk for g in allowed}
+        return [g for g in asked if g.pk in allowed_ids] or allowed
+
     def extra_filters_used(self):
         """Whether a filter other than the search box is set (the phone layout shows them)."""
         return any(
@@ -136,9 +166,11 @@ class MemberFilterSet(django_filters.FilterSet):
         self.form.is_valid()  # an invalid value elsewhere leaves the valid ones in use
         chosen = self.form.cleaned_data
         start, end = chosen.get("from"), chosen.get("to")
-        if start and end and start <= end and FIRST_YEAR <= start.year <= end.year <= LAST_YEAR:
-            return start, end
-        return None
+        if not (start and end and start <= end and FIRST_YEAR <= start.year <= end.year <= LAST_YEAR):
+            return None
+        if self.report_groups == []:
+            return None  # not this login's to read (a committee member)
+        return start, end
 
     def description(self):
         """The filters in use, in words, for an export's subtitle (empty when none is)."""
@@ -165,8 +197,8 @@ class MemberFilterSet(django_filters.FilterSet):
             return None
         chosen = self.form.cleaned_data
         parts = [_("%(start)s to %(end)s") % {"start": _day(period[0]), "end": _day(period[1])}]
-        if chosen.get("scope"):
-            parts.append("、".join(str(g) for g in chosen["scope"]))
+        if scope := self.scope_groups(chosen):
+            parts.append("、".join(str(g) for g in scope))
         if chosen.get("in_group"):
             parts.append(_("in %(group)s during the period") % {"group": chosen["in_group"]})
         for name in ("took_part", "obligation"):
@@ -192,7 +224,8 @@ class MemberFilterSet(django_filters.FilterSet):
 
     def filter_period(self, queryset, start, end, chosen):
         """The members a report figure counts (reports/tallies.py, the same rules)."""
-        group_ids = [g.pk for g in chosen["scope"]] if chosen.get("scope") else None
+        scope = self.scope_groups(chosen)
+        group_ids = None if scope is None else [g.pk for g in scope]
         counted = Activity.objects.counted().in_period(start, end)
         memberships = obligation.memberships_during(start, end)
         if group_ids is not None:

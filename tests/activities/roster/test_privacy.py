@@ -257,3 +257,47 @@ def test_access_log_page_queries_do_not_grow(staff_client, member_user, size):
     assert len(response.context["entries"]) == size
     # session, user, count, page (the login of each entry joined in)
     assert len(queries) == 4, [q["sql"] for q in queries]
+
+
+class TestReportListsOnTheRoster:
+    """The roster's report parameters (from/to, scope, in_group, took_part, obligation) list
+    who missed the obligation or took no part: the report's readers only, a convener for their
+    own groups whatever ``scope`` asks, a committee member not at all."""
+
+    @pytest.fixture
+    def year(self, group1, group2, member_user, stranger):
+        """2025: group 1's activity, which nobody attended; both groups' standing members
+        (the member fixture, 王叁) are bound and missed the obligation."""
+        stranger.role = "standing"
+        stranger.save()
+        ActivityFactory(group=group1, date=datetime.date(2025, 6, 1), status=Activity.Status.HELD)
+        return {"from": "2025-01-01", "to": "2025-12-31", "obligation": "missing"}
+
+    def names(self, client, params):
+        response = client.get(reverse("members:member_list"), params)
+        assert response.status_code == 200
+        return {m.name for m in response.context["members"]}, response.context
+
+    def test_staff_and_leaders_list_every_group(self, staff_client, leader_client, year):
+        for client in (staff_client, leader_client):
+            names, context = self.names(client, year)
+            assert names == {"常执委丙", "王叁"}
+            assert context["period_description"].startswith("2025年1月1日")
+
+    def test_a_convener_lists_their_own_groups_whatever_scope_asks(
+        self, convener_client, group1, group2, year
+    ):
+        for scope in ({}, {"scope": [group2.pk]}, {"scope": [group1.pk, group2.pk]}):
+            names, context = self.names(convener_client, {**year, **scope})
+            assert names == {"常执委丙"}, scope
+            assert str(group1) in context["period_description"]
+            assert str(group2) not in context["period_description"]
+
+    def test_a_member_gets_the_plain_roster(self, member_client, year):
+        everyone, _context = self.names(member_client, {})
+        for params in (year, {**year, "obligation": "", "took_part": "no"}):
+            names, context = self.names(member_client, params)
+            assert context["period_description"] is None
+            assert names == everyone
+        page = member_client.get(reverse("members:member_list"), year).content.decode()
+        assert "未履行年度义务" not in page and "按统计报表口径" not in page
