@@ -22,7 +22,8 @@ through :class:`FormalBook`, so they all look the same on paper:
   across (with its first column repeated) rather than shrunk; the header row repeats on every
   page, the page header names the sheet, the footer says 「第 N 页 共 M 页」.
 
-Text from users is written with ``write_string``: it is never a formula, a number or a link.
+Text from users is written as text (``write_string``, or a row at once with
+``_Worksheet.write_cells``, which writes the same): it is never a formula, a number or a link.
 XlsxWriter's ``constant_memory`` mode streams rows to a temporary file, so memory stays flat
 for ten years of data; rows therefore go out in order, which is why a sheet collects its rows
 and writes them in :meth:`FormalSheet.close`, once the column widths are known (past
@@ -184,8 +185,9 @@ class _Worksheet(xlsxwriter.worksheet.Worksheet):
         column order, ``value`` a ``str`` (cleaned: see :func:`clean_text`) or an ``int`` or
         ``float``, or a ``datetime`` with its date format (anything else is passed to
         XlsxWriter's ``write``). Each cell is what ``write_string``, ``write_number`` or
-        ``write_datetime`` would have written. Returns -1 (and writes
-        nothing) when the row is outside the sheet or already written, as XlsxWriter does."""
+        ``write_datetime`` would have written. Returns -1 (and writes nothing) when the row is
+        outside the sheet or already written, as XlsxWriter does; raises what ``write`` raises
+        for a value it cannot write."""
         if not cells:
             return 0
         if self._check_dimensions(row, cells[0][0]) or self._check_dimensions(row, cells[-1][0]):
