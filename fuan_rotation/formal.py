@@ -42,7 +42,6 @@ import xlsxwriter
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
-from xlsxwriter.worksheet import CellStringTuple
 
 # Every workbook is the office's document: Chinese whatever language the site is read in.
 # Its texts are catalogue strings (English msgids) rendered in this language.
@@ -171,9 +170,10 @@ class _Worksheet(xlsxwriter.worksheet.Worksheet):
       and writes the plain text and number cells of :meth:`write_cells` as one string.
 
     The XML is byte for byte the library's own (tests/test_formal.py compares the two, so an
-    XlsxWriter upgrade that changes how a cell is written fails there); any cell out of the
-    ordinary (control characters, an escape-like ``_x0041_``, a text of rich-string form, a very
-    long text, a date) goes through the library's own writer.
+    XlsxWriter upgrade that changes how a cell is written fails there), with one deliberate
+    difference: the library writes a text that starts with ``<r>`` and ends with ``</r>`` as
+    rich-string XML, unescaped, where this writes it as the text it is. A very long text, and
+    values of other kinds, go through the library's own writer.
     """
 
     def __init__(self):
@@ -252,15 +252,13 @@ class _Worksheet(xlsxwriter.worksheet.Worksheet):
                         style = f' s="{column.column_format._get_xf_index()}"'
                 ref = _COLUMN_NAMES.get(col_num) or _column_name(col_num)
                 if type(value) is str:
-                    # Only text the library writes as it is, XML-escaped: no control or
-                    # non-characters to turn into _xHHHH_, nothing that looks like such an
-                    # escape, not of the form of a rich string (<r>…</r>, written unescaped).
-                    if not value.isprintable() or "_x" in value or value.startswith("<r>"):
-                        if parts:
-                            fh.write("".join(parts))
-                            parts = []
-                        self._write_cell(row_num, col_num, CellStringTuple(value, fmt))
-                        continue
+                    if not value.isprintable() or "_x" in value:
+                        # Control and non-characters become _xHHHH_, and text that looks like
+                        # such an escape is escaped itself, as the library does.
+                        value = self._escape_control_characters(value)
+                    # Unlike the library, text of the form of a rich string (<r>…</r>) is
+                    # escaped too: written as it is, a member's name could add XML to the
+                    # sheet (another cell, a formula).
                     if "&" in value or "<" in value or ">" in value:
                         value = value.replace("&", "&amp;").replace("<", "&lt;")
                         value = value.replace(">", "&gt;")

@@ -38,9 +38,8 @@ def test_row_writer_writes_what_xlsxwriter_writes():
     assert _sheet_xml(_Workbook) == _sheet_xml(xlsxwriter.Workbook)
 
 
-# Texts the fast path writes as they are, and the ones it leaves to the library: XML escapes,
-# leading and trailing (ideographic) spaces, control characters, a literal _x0041_, a text of
-# rich-string form, a very long text.
+# Texts of every kind the row writer meets: XML escapes, leading and trailing (ideographic)
+# spaces, control characters, a literal _x0041_, a very long text.
 TEXTS = [
     "成员甲",
     "A&B <公司> 有限",
@@ -50,7 +49,7 @@ TEXTS = [
     "两行\n文字",
     "制表\t符",
     "含_x0041_转义",
-    "<r>像富文本</r>",
+    "\x01控制符_x0041_\r\n",
     "",
     "长" * 20000,
 ]
@@ -105,6 +104,23 @@ def test_write_cells_writes_what_xlsxwriter_writes():
     fast, library = _cells_xml(fast=True), _cells_xml(fast=False)
     assert b"&amp;B &lt;" in fast[0] and b'xml:space="preserve"' in fast[0]
     assert fast == library
+
+
+def test_text_of_rich_string_form_is_written_as_text():
+    """XlsxWriter writes a text that starts with <r> and ends with </r> unescaped, as
+    rich-string XML; a name typed that way could add cells or a formula to the sheet. The
+    workbook writes it as the text it is."""
+    names = [
+        "<r>x</r>",
+        '<r><t>甲</t></r></is></c><c r="B5"><f>1+1</f><v>2</v></c><c r="C5" t="inlineStr"><is><r>',
+    ]
+    book = FormalBook(title="测试表", made_on=datetime.date(2026, 1, 5))
+    sheet = book.sheet("名单", [Column("姓名"), Column("备注")])
+    for name in names:
+        sheet.add(name)
+    ws = load_workbook(io.BytesIO(book.close())).active
+    assert [ws.cell(row, 1).value for row in (5, 6)] == names
+    assert ws["B5"].value is None and ws["C5"].value is None
 
 
 def test_a_long_sheet_spills_and_reads_back_whole():
