@@ -14,18 +14,29 @@ Measured, for the whole span of the data:
   * workbook:        rendering that Report to .xlsx (reports.excel.workbook_bytes: formal tables
                      through XlsxWriter), CPU time and peak memory;
   * floor:           the same cell values written with bare XlsxWriter in constant_memory mode,
-                     the library the workbook uses (no formats, widths, merges, print setup,
-                     formulas or chart): what that writer has to pay anyway;
-  * floor_rows:      the same, with the row writer fuan_rotation.formal gives XlsxWriter (which
-                     skips the empty columns of each row): the floor the workbook really has;
+                     the library the workbook uses, through its public write_string /
+                     write_number / write_datetime, one call a cell (no formats, widths, merges,
+                     print setup, formulas or chart): what that library has to pay anyway;
+  * floor_rows:      the same values, no formats, written the way fuan_rotation.formal writes
+                     (its worksheet class, a row a call with write_cells): the floor the
+                     workbook's own machinery has, so workbook / floor_rows is the cost of the
+                     formal look alone;
   * stream peak:     tracemalloc's peak writing the workbook to a temporary file, as the
                      download does (reports.excel.write_workbook);
   * page:            GET /reports/?from=…&to=… as the leadership login: queries and time.
-Times are the best (and median) of --repeat runs (workbook and floor: CPU time, interleaved);
-memory is tracemalloc's peak in a separate run.
+
+How the workbook and its floors are timed, so that a shared, busy machine does not decide the
+ratio: CPU time of the process (time.process_time: other programs' work does not count), after
+one untimed warm-up run of each, a garbage collection before every run, the three runs
+interleaved in each round and their order reversed every other round (a busy spell or a slow
+drift hits all three alike), --repeat rounds (default 11). Reported: the best of each, the
+ratio of the bests, and the median and range of the per-round ratios (each round's workbook
+against the same round's floor). Tally and page times are wall clock, best (and median) of
+--repeat; memory is tracemalloc's peak in a separate run.
 """
 
 import argparse
+import gc
 import io
 import itertools
 import json
@@ -230,6 +241,33 @@ def _best(fn, repeat, clock=time.perf_counter):
     return min(times), statistics.median(times)
 
 
+def _interleaved(runs, repeat):
+    """CPU seconds of each of ``runs`` ({name: function}) over ``repeat`` rounds: a warm-up run
+    of each first, then in every round each function once, after a garbage collection, in
+    the given order in even rounds and reversed in odd ones. Returns {name: [seconds, …]}."""
+    for fn in runs.values():
+        fn()
+    times = {name: [] for name in runs}
+    order = list(runs)
+    for round_ in range(repeat):
+        for name in order if round_ % 2 == 0 else reversed(order):
+            gc.collect()
+            start = time.process_time()
+            runs[name]()
+            times[name].append(time.process_time() - start)
+    return times
+
+
+def _ratios(numerator, denominator):
+    """Best over best; and the median, lowest and highest of the per-round ratios."""
+    paired = [a / b for a, b in zip(numerator, denominator, strict=True)]
+    return (
+        round(min(numerator) / min(denominator), 2),
+        round(statistics.median(paired), 2),
+        f"{min(paired):.2f}–{max(paired):.2f}",
+    )
+
+
 def _peak(fn):
     tracemalloc.start()
     try:
@@ -252,15 +290,14 @@ def _cells_of(content):
     return sheets
 
 
-def _floor(sheets, workbook_class=None):
-    """Bare XlsxWriter (constant_memory): the same values, nothing else."""
+def _floor(sheets):
+    """Bare XlsxWriter (constant_memory): the same values, nothing else, a call a cell."""
     import datetime
 
     import xlsxwriter
 
     buffer = io.BytesIO()
-    workbook_class = workbook_class or xlsxwriter.Workbook
-    wb = workbook_class(buffer, {"constant_memory": True, "strings_to_formulas": False})
+    wb = xlsxwriter.Workbook(buffer, {"constant_memory": True, "strings_to_formulas": False})
     for title, rows in sheets:
         ws = wb.add_worksheet(title)
         for r, row in enumerate(rows):
@@ -277,10 +314,27 @@ def _floor(sheets, workbook_class=None):
     return buffer
 
 
+def _floor_rows(sheets):
+    """The same values through fuan_rotation.formal's writer (a row a call), no formats."""
+    from fuan_rotation.formal import _Workbook
+
+    buffer = io.BytesIO()
+    wb = _Workbook(buffer, {"constant_memory": True, "strings_to_formulas": False})
+    for title, rows in sheets:
+        ws = wb.add_worksheet(title)
+        for r, row in enumerate(rows):
+            ws.write_cells(
+                r, [(c, value, None) for c, value in enumerate(row) if value is not None]
+            )
+    wb.close()
+    return buffer
+
+
 def run_scale(scale, database_url, repeat):
     _setup_django(database_url)
     import datetime
 
+    import xlsxwriter
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
@@ -288,7 +342,7 @@ def run_scale(scale, database_url, repeat):
     from django.urls import reverse
 
     from activities.models import Activity, Attendance
-    from fuan_rotation.formal import _Workbook, spooled_output
+    from fuan_rotation.formal import spooled_output
     from members.models import Member, Role, User
     from reports.excel import workbook_bytes, write_workbook
     from reports.tallies import Period, tally
@@ -317,16 +371,17 @@ def run_scale(scale, database_url, repeat):
 
     content = render()
     sheets = _cells_of(content)
-    # Interleaved, so a busy moment on a shared machine hits both alike.
-    workbook_times, floor_times, rows_times = [], [], []
-    # CPU time, not wall time: other work on a shared machine does not count against either.
-    for _ in range(repeat):
-        workbook_times.append(_best(render, 1, time.process_time)[0])
-        floor_times.append(_best(lambda: _floor(sheets), 1, time.process_time)[0])
-        rows_times.append(_best(lambda: _floor(sheets, _Workbook), 1, time.process_time)[0])
-    workbook_best, workbook_median = min(workbook_times), statistics.median(workbook_times)
-    floor_best, floor_median = min(floor_times), statistics.median(floor_times)
-    rows_best, rows_median = min(rows_times), statistics.median(rows_times)
+    times = _interleaved(
+        {
+            "workbook": render,
+            "floor": lambda: _floor(sheets),
+            "floor_rows": lambda: _floor_rows(sheets),
+        },
+        repeat,
+    )
+    workbook, floor, rows = times["workbook"], times["floor"], times["floor_rows"]
+    vs_floor = _ratios(workbook, floor)
+    vs_rows = _ratios(workbook, rows)
     workbook_peak = _peak(render)
     floor_peak = _peak(lambda: _floor(sheets))
 
@@ -369,15 +424,19 @@ def run_scale(scale, database_url, repeat):
         "generate_s": round(generated, 2),
         "tally_queries": tally_queries,
         "tally_s": round(tally_best, 3),
-        "workbook_s": round(workbook_best, 3),
-        "workbook_median_s": round(workbook_median, 3),
-        "floor_s": round(floor_best, 3),
-        "floor_median_s": round(floor_median, 3),
-        "workbook_vs_floor": round(workbook_best / floor_best, 2),
-        "workbook_vs_floor_median": round(workbook_median / floor_median, 2),
-        "floor_rows_s": round(rows_best, 3),
-        "workbook_vs_floor_rows": round(workbook_best / rows_best, 2),
-        "workbook_vs_floor_rows_median": round(workbook_median / rows_median, 2),
+        "floor_library": f"XlsxWriter {xlsxwriter.__version__}",
+        "workbook_s": round(min(workbook), 3),
+        "workbook_median_s": round(statistics.median(workbook), 3),
+        "floor_s": round(min(floor), 3),
+        "floor_median_s": round(statistics.median(floor), 3),
+        "workbook_vs_floor": vs_floor[0],
+        "workbook_vs_floor_median": vs_floor[1],
+        "workbook_vs_floor_range": vs_floor[2],
+        "floor_rows_s": round(min(rows), 3),
+        "workbook_vs_floor_rows": vs_rows[0],
+        "workbook_vs_floor_rows_median": vs_rows[1],
+        "workbook_vs_floor_rows_range": vs_rows[2],
+        "rounds": repeat,
         "workbook_peak_mb": round(workbook_peak / 2**20, 1),
         "workbook_stream_peak_mb": round(stream_peak / 2**20, 1),
         "floor_peak_mb": round(floor_peak / 2**20, 1),
@@ -392,7 +451,7 @@ def run_scale(scale, database_url, repeat):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=int, action="append", help="1 and/or 10 (default both)")
-    parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--repeat", type=int, default=11)
     parser.add_argument("--database-url", help="A scratch database (emptied!); default SQLite")
     parser.add_argument("--json", action="store_true", help="Print raw JSON only")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)

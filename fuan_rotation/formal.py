@@ -22,7 +22,8 @@ through :class:`FormalBook`, so they all look the same on paper:
   across (with its first column repeated) rather than shrunk; the header row repeats on every
   page, the page header names the sheet, the footer says 「第 N 页 共 M 页」.
 
-Text from users is written with ``write_string``: it is never a formula, a number or a link.
+Text from users is written as text (``write_string``, or a row at once with
+``_Worksheet.write_cells``, which writes the same): it is never a formula, a number or a link.
 XlsxWriter's ``constant_memory`` mode streams rows to a temporary file, so memory stays flat
 for ten years of data; rows therefore go out in order, which is why a sheet collects its rows
 and writes them in :meth:`FormalSheet.close`, once the column widths are known (past
@@ -158,28 +159,135 @@ class Column:
 
 
 class _Worksheet(xlsxwriter.worksheet.Worksheet):
-    """XlsxWriter's worksheet, writing a finished row in ``constant_memory`` mode by its cells.
+    """XlsxWriter's worksheet with a faster way to write finished rows in ``constant_memory`` mode.
 
-    The library's own row writer visits every column from the sheet's first to its last for
-    each row (``range(dim_colmin, dim_colmax + 1)``) to find the cells present: on the member
-    participation sheet (847 activity columns for 2018 at a province's size, a few cells a
-    row) that was most of the workbook's time. This one visits the row's cells in column
-    order; the XML is byte for byte the same (tests/test_formal.py compares the two).
+    * :meth:`write_cells` takes a whole row's text and number cells in one call, where
+      ``write_string``/``write_number`` cost a call, an argument check, a dimension check and a
+      named tuple per cell; and
+    * the row writer (``_write_single_row``) visits a row's cells, where the library's visits
+      every column from the sheet's first to its last for each row (``range(dim_colmin,
+      dim_colmax + 1)``: 847 activity columns for 2018 at a province's size, a few cells a row),
+      and writes the plain text and number cells of :meth:`write_cells` as one string.
+
+    The XML is byte for byte the library's own (tests/test_formal.py compares the two, so an
+    XlsxWriter upgrade that changes how a cell is written fails there), with one deliberate
+    difference: the library writes a text that starts with ``<r>`` and ends with ``</r>`` as
+    rich-string XML, unescaped, where this writes it as the text it is. A very long text, and
+    values of other kinds, go through the library's own writer.
     """
+
+    def __init__(self):
+        super().__init__()
+        self._styles = {}  # format -> its ' s="N"' attribute
+
+    def write_cells(self, row, cells):
+        """Write one row's cells: ``cells`` is a list of ``(column, value, format or None)`` in
+        column order, ``value`` a ``str`` (cleaned: see :func:`clean_text`) or an ``int`` or
+        ``float``, or a ``datetime`` with its date format (anything else is passed to
+        XlsxWriter's ``write``). Each cell is what ``write_string``, ``write_number`` or
+        ``write_datetime`` would have written. Returns -1 (and writes nothing) when the row is
+        outside the sheet or already written, as XlsxWriter does; raises what ``write`` raises
+        for a value it cannot write."""
+        if not cells:
+            return 0
+        if self._check_dimensions(row, cells[0][0]) or self._check_dimensions(row, cells[-1][0]):
+            return -1
+        if row > self.previous_row:  # constant_memory: the previous row is finished
+            self._write_single_row(row)
+        table_row = self.table[row]
+        # A plain tuple (value, format) is rendered by _write_single_row; a value in any other
+        # form is stored by the library's own write_*() as its cell tuple.
+        for col, value, fmt in cells:
+            kind = type(value)
+            if kind is str:
+                if len(value) <= _LONG_TEXT:
+                    table_row[col] = (value, fmt)
+                else:
+                    self._write_string(row, col, value, fmt)
+            elif kind is int or (kind is float and math.isfinite(value)):
+                table_row[col] = (value, fmt)
+            elif kind is datetime.datetime and fmt is not None:
+                # A date is its serial number, in the date format given (write_datetime).
+                table_row[col] = (self._convert_date_time(value), fmt)
+            else:
+                self._write(row, col, value, fmt)
+        return 0
 
     def _write_single_row(self, current_row_num=0):
         row_num = self.previous_row
         self.previous_row = current_row_num
         cells = self.table.get(row_num)
+        row_info = self.row_info.get(row_num)
         if cells:
             # No span data in constant_memory mode, as in the library.
-            self._write_row(row_num, None, self.row_info.get(row_num))
+            self._write_row(row_num, None, row_info)
+            fh = self.fh
+            parts = []
+            number = str(row_num + 1)
+            row_format = row_info.row_format if row_info else None
+            # A cell without a format of its own takes its row's, else its column's.
+            row_style = f' s="{row_format._get_xf_index()}"' if row_format else None
+            styles, col_info = self._styles, self.col_info
             for col_num in sorted(cells):
-                self._write_cell(row_num, col_num, cells[col_num])
+                cell = cells[col_num]
+                if type(cell) is not tuple:  # written with the library's own write_*()
+                    if parts:
+                        fh.write("".join(parts))
+                        parts = []
+                    self._write_cell(row_num, col_num, cell)
+                    continue
+                value, fmt = cell
+                if fmt is not None:
+                    style = styles.get(fmt)
+                    if style is None:
+                        # A format's index is given on its first use and kept.
+                        style = styles[fmt] = f' s="{fmt._get_xf_index()}"'
+                elif row_style is not None:
+                    style = row_style
+                else:
+                    column = col_info.get(col_num)
+                    if column is None or column.column_format is None:
+                        style = ""
+                    else:
+                        style = f' s="{column.column_format._get_xf_index()}"'
+                ref = _COLUMN_NAMES.get(col_num) or _column_name(col_num)
+                if type(value) is str:
+                    if not value.isprintable() or "_x" in value:
+                        # Control and non-characters become _xHHHH_, and text that looks like
+                        # such an escape is escaped itself, as the library does.
+                        value = self._escape_control_characters(value)
+                    # Unlike the library, text of the form of a rich string (<r>…</r>) is
+                    # escaped too: written as it is, a member's name could add XML to the
+                    # sheet (another cell, a formula).
+                    if "&" in value or "<" in value or ">" in value:
+                        value = value.replace("&", "&amp;").replace("<", "&lt;")
+                        value = value.replace(">", "&gt;")
+                    if value[:1].isspace() or value[-1:].isspace():
+                        parts.append(
+                            f'<c r="{ref}{number}"{style} t="inlineStr"><is>'
+                            f'<t xml:space="preserve">{value}</t></is></c>'
+                        )
+                    else:
+                        parts.append(
+                            f'<c r="{ref}{number}"{style} t="inlineStr"><is><t>{value}</t></is></c>'
+                        )
+                else:
+                    parts.append(f'<c r="{ref}{number}"{style}><v>{value:.16G}</v></c>')
+            if parts:
+                fh.write("".join(parts))
             self._xml_end_tag("row")
-        elif row_num in self.row_info or row_num in self.comments:
-            self._write_empty_row(row_num, None, self.row_info.get(row_num))
+        elif row_info is not None or row_num in self.comments:
+            self._write_empty_row(row_num, None, row_info)
         self.table.clear()
+
+
+_LONG_TEXT = 16383  # longer texts may pass Excel's 32,767 UTF-16 units: the library cuts them
+_COLUMN_NAMES = {}  # column index -> letters
+
+
+def _column_name(col):
+    name = _COLUMN_NAMES[col] = xlsxwriter.utility.xl_col_to_name(col)
+    return name
 
 
 class _Workbook(xlsxwriter.Workbook):
@@ -319,9 +427,17 @@ class FormalSheet:
                 if any(v is not None and v != "" for v in values):
                     filled.add(i)
             if not column.width:
-                widest = max((_value_width(v) for v in values if v is not None), default=0)
-                if widest > natural.get(i, 0):
-                    natural[i] = widest
+                widest = natural.get(i, 0)
+                for v in values:
+                    if type(v) is str and "\n" not in v:
+                        width = (len(v.encode()) + len(v)) // 2  # display_width, inlined
+                    elif v is None:
+                        continue
+                    else:
+                        width = _value_width(v)
+                    if width > widest:
+                        widest = width
+                natural[i] = widest
 
     def _all_rows(self):
         """Every row in order, (values, sparse): the spilled batches, then the rest."""
@@ -484,23 +600,27 @@ class FormalSheet:
             plain = not self.columns[i].align
             room = max(widths[position] - 1, 1) if position in wrap else None
             plan.append((i, position, plain, plain and room is None, formats[position], room))
-        write_number, write_string, set_row = ws.write_number, ws.write_string, ws.set_row
+        with translation.override(LANGUAGE):
+            yes_no = {True: _("Yes"), False: _("No")}
+        # A row's cells go to the worksheet at once, as (position, value, format) in column
+        # order: a call per row, not per cell (13,200 rows of the participation sheet at a
+        # province's size).
+        write_cells, set_row = ws.write_cells, ws.set_row
         for row, sparse in self._all_rows():
             lines = 1
             length = len(row)
+            cells = []
+            append = cells.append
             for i, position, plain, plain_text, fmt, room in plan:
                 if i >= length:
                     break
                 value = row[i]
                 kind = type(value)
                 if kind is int:
-                    if plain:
-                        # A count needs nothing but the Normal style (宋体, centred vertically,
-                        # right-aligned) and the table's ruling: no format of its own, which
-                        # is most of what a styled workbook costs over a bare one.
-                        write_number(row_index, position, value)
-                    else:
-                        write_number(row_index, position, value, fmt["number"])
+                    # A count needs nothing but the Normal style (宋体, centred vertically,
+                    # right-aligned) and the table's ruling: no format of its own, which is
+                    # most of what a styled workbook costs over a bare one.
+                    append((position, value, None if plain else fmt["number"]))
                     continue
                 if value is None or value == "":
                     continue  # ruled by the conditional format below: no cell to write
@@ -516,21 +636,20 @@ class FormalSheet:
                             needed = -(-((len(value.encode()) + len(value)) // 2) // room)
                         if needed > lines:
                             lines = needed
-                    if plain_text:
-                        write_string(row_index, position, clean_text(value))
-                        continue
-                _write(ws, row_index, position, value, fmt)
-            if lines > 1:
-                # After its cells: in constant_memory mode a row goes out when the next begins.
-                set_row(row_index, LINE_HEIGHT * lines + 4)
+                    append((position, clean_text(value), None if plain_text else fmt["text"]))
+                    continue
+                append(_cell(position, value, fmt, yes_no))
             if sparse:
                 for i in sorted(sparse):
                     position = position_of.get(i)
-                    if position is None:
-                        continue
-                    # The Normal style (宋体, right-aligned number) and the table's ruling
-                    # (conditional format) are all these cells need: no format of their own.
-                    write_number(row_index, position, sparse[i])
+                    if position is not None:
+                        # The Normal style (宋体, right-aligned number) and the table's ruling
+                        # (conditional format) are all these cells need: no format of their own.
+                        append((position, sparse[i], None))
+            write_cells(row_index, cells)
+            if lines > 1:
+                # After its cells: in constant_memory mode a row goes out when the next begins.
+                set_row(row_index, LINE_HEIGHT * lines + 4)
             row_index += 1
         last_data = max(row_index - 1, first)
         if row_index == first:  # no data: one empty ruled row keeps the table whole
@@ -670,6 +789,24 @@ def _value_width(value):
     if isinstance(value, datetime.date):
         return 14
     return max((display_width(part) for part in str(value).split("\n")), default=0)
+
+
+def _cell(position, value, formats, yes_no):
+    """A data cell for :meth:`_Worksheet.write_cells`, as :func:`_write` would write it: a
+    value that is neither a count nor text (Percent, ActivityNumber, yes/no, a date …)."""
+    if isinstance(value, bool):
+        return position, yes_no[value], formats["text"]
+    if isinstance(value, Percent):
+        return position, float(value) * 100, formats["percent"]
+    if isinstance(value, ActivityNumber):
+        return position, int(value), formats["activity"]
+    if isinstance(value, int | float):
+        return position, value, formats["number"]
+    if isinstance(value, datetime.date):
+        if not isinstance(value, datetime.datetime):
+            value = datetime.datetime(value.year, value.month, value.day)
+        return position, value, formats["date"]
+    return position, clean_text(value), formats["text"]
 
 
 def _write(ws, row, col, value, formats, *, total=False):

@@ -70,6 +70,17 @@ def period_title(period):
         }
 
 
+def _label(cache, key, row, attribute):
+    """``row``'s label ``attribute`` as text, rendered once a workbook for each ``key`` (what
+    the label depends on) rather than once a row: labels are translated strings, and at a
+    province's size the activity and leader sheets have thousands of rows and a few dozen
+    different labels."""
+    text = cache.get(key)
+    if text is None:
+        text = cache[key] = str(getattr(row, attribute))
+    return text
+
+
 def _rate(value):
     return "—" if value is None else Percent(value)
 
@@ -384,12 +395,13 @@ def _activities(book, report, scope):
         scope=scope,
         freeze_col=2,
     )
+    groups, themes = {}, {}
     for a in report.activities:
         sheet.add(
             ActivityNumber(a.number),
             a.date,
-            str(a.group_label),
-            str(a.theme_label),
+            _label(groups, (a.group_number, a.group_name), a, "group_label"),
+            _label(themes, a.theme, a, "theme_label"),
             a.title,
             a.place,
             a.host_enterprise,
@@ -435,7 +447,11 @@ def _activities(book, report, scope):
         scope=scope,
         freeze_col=2,
     )
+    channels = {}  # the channels of an activity (their codes) -> their labels
     for a in report.activities:
+        publicity = channels.get(a.channels)
+        if publicity is None:
+            publicity = channels[a.channels] = "、".join(str(c) for c in a.channel_labels)
         sheet.add(
             ActivityNumber(a.number),
             a.date,
@@ -444,7 +460,7 @@ def _activities(book, report, scope):
             _names(a.department_leaders),
             _names(a.other_leaders),
             "；".join(a.outcomes),
-            "、".join(str(c) for c in a.channel_labels),
+            publicity,
         )
     sheet.note(
         pgettext(
@@ -537,17 +553,24 @@ def _leaders(book, report, scope):
         scope=scope,
         freeze_col=2,
     )
-    by_pk = {a.pk: a for a in report.activities}
-    for leader in report.leaders:
-        a = by_pk[leader.activity_id]
-        sheet.add(
+    # What a leader's row says of the activity, worked out once an activity.
+    groups = {}
+    activity_of = {
+        a.pk: (
             ActivityNumber(a.number),
             a.date,
-            str(a.group_label),
+            _label(groups, (a.group_number, a.group_name), a, "group_label"),
             a.title,
+        )
+        for a in report.activities
+    }
+    levels = {}
+    for leader in report.leaders:
+        sheet.add(
+            *activity_of[leader.activity_id],
             leader.name,
             leader.title,
-            str(leader.level_label),
+            _label(levels, leader.level, leader, "level_label"),
         )
     sheet.note(
         pgettext("workbook", "Note: leaders present %(count)s person-times in all.")
