@@ -1,4 +1,6 @@
+from django import forms
 from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.db import models
 from django.urls import reverse
 from django.utils.html import format_html
@@ -85,30 +87,84 @@ class GroupMembershipAdmin(HistoryKeepingAdmin):
     list_select_related = ["member", "group"]
 
 
-class AttendanceInline(admin.TabularInline):
+class ChosenObjectAutocomplete(AutocompleteSelect):
+    """An autocomplete select that labels the object its row already holds.
+
+    Django's AutocompleteSelect reads its chosen object again to print the label: one query
+    per row, so an activity with 40 attendance rows cost 40 queries more than one with none.
+    `chosen` is the object the row was read with (set by ChosenObjectsInlineForm); a value
+    that is not that object (a form sent back with another choice) is read as Django does.
+    """
+
+    chosen = None
+
+    def optgroups(self, name, value, attr=None):
+        selected = {str(v) for v in value if str(v) not in self.choices.field.empty_values}
+        chosen = self.chosen
+        key = None if chosen is None else getattr(chosen, self.field.target_field.attname)
+        if key is None or selected != {str(key)}:
+            return super().optgroups(name, value, attr)
+        options = [] if self.is_required else [self.create_option(name, "", "", False, 0)]
+        label = self.choices.field.label_from_instance(chosen)
+        options.append(self.create_option(name, key, label, selected, len(options)))
+        return [(None, options, 0)]
+
+
+class ChosenObjectsInlineForm(forms.ModelForm):
+    """Hands each ChosenObjectAutocomplete of the row the object the row was read with."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            widget = getattr(field.widget, "widget", field.widget)  # inside the "+" links
+            if isinstance(widget, ChosenObjectAutocomplete):
+                model_field = self.instance._meta.get_field(name)
+                if model_field.is_cached(self.instance):
+                    widget.chosen = model_field.get_cached_value(self.instance)
+
+
+class RowsInline(admin.TabularInline):
+    """An inline whose queries do not grow with its rows: each row is read with the objects
+    it shows (`row_related`: its name, its autocomplete choices) in the inline's one query,
+    and its autocompletes label their choice from them."""
+
+    extra = 0
+    form = ChosenObjectsInlineForm
+    row_related = ()
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related(*self.row_related)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in self.get_autocomplete_fields(request) and "widget" not in kwargs:
+            kwargs["widget"] = ChosenObjectAutocomplete(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class AttendanceInline(RowsInline):
     model = Attendance
-    extra = 0
     autocomplete_fields = ["member"]
+    row_related = ["member", "activity"]  # the row's name is "member @ activity"
 
 
-class LeaderInline(admin.TabularInline):
+class LeaderInline(RowsInline):
     model = LeaderPresence
-    extra = 0
 
 
-class OutcomeInline(admin.TabularInline):
+class OutcomeInline(RowsInline):
     model = Outcome
-    extra = 0
     autocomplete_fields = ["member"]
+    row_related = ["member"]
 
 
 # Links typed without a scheme are taken as https (Django 6 will do so by default).
 URL_AS_HTTPS = {models.URLField: {"assume_scheme": "https"}}
 
 
-class PublicityInline(admin.TabularInline):
+class PublicityInline(RowsInline):
     model = Publicity
-    extra = 0
     formfield_overrides = URL_AS_HTTPS
 
 
@@ -120,6 +176,8 @@ class ActivityAdmin(HistoryKeepingAdmin):
     search_fields = ["title", "place", "host_enterprise", "summary"]
     date_hierarchy = "date"
     readonly_fields = ["number", "created_by"]
+    # A select of every login would grow with the logins (and name each through its member).
+    autocomplete_fields = ["reviewed_by"]
     inlines = [AttendanceInline, LeaderInline, OutcomeInline, PublicityInline]
 
     def save_model(self, request, obj, form, change):

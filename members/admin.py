@@ -143,6 +143,9 @@ class PublicOfficeAdmin(SimpleHistoryAdmin):
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     list_display = ["username", "role", "member", "first_name", "is_active", "last_login"]
+    # A nullable link: the changelist's own select_related() would leave it out and read each
+    # login's member apart.
+    list_select_related = ["member"]
     list_filter = ["role", "is_active", "is_staff", "is_superuser"]
     search_fields = ["username", "first_name", "last_name", "email", "member__name"]
     autocomplete_fields = ["member"]

@@ -5,7 +5,8 @@ Every URL of the permission matrix that a staff login may open, and every admin 
 each model's changelist, add form, and the change, delete and history pages of a row), is
 asked for once with a small committee and again with three times as much (members, group
 memberships, offices, activities with attendance, leaders, publicity and outcomes, in the
-report's year and this year). The counts must be equal.
+report's year and this year, and on the first activity, whose admin page lists its rows in
+inlines; logins for some of the new members). The counts must be equal.
 """
 
 import datetime
@@ -19,7 +20,7 @@ from django.utils import timezone
 
 from activities.demo import staff_permission_group
 from activities.models import Activity, RotationGroup
-from members.models import PublicOffice
+from members.models import PublicOffice, Role
 from tests.factories import (
     ActivityFactory,
     AttendanceFactory,
@@ -28,6 +29,7 @@ from tests.factories import (
     MembershipFactory,
     OutcomeFactory,
     PublicityFactory,
+    UserFactory,
 )
 from tests.test_permission_matrix import MATRIX
 from tests.test_permission_matrix import world as matrix_world
@@ -39,8 +41,11 @@ SMALL = 4
 
 def _add(rows, n):
     """n more members in each of the two groups, and n more held activities for each, in the
-    report's year and this year, each attended by the group's new members and others."""
+    report's year and this year, each attended by the group's new members and others. The
+    first activity (the admin's change page opens it) gains the new members' attendance and
+    outcomes, a leader and a publicity item per member; every other new member a login."""
     groups = [rows["group1"], RotationGroup.objects.get(number=2)]
+    first = Activity.objects.order_by("pk").first()
     today = timezone.localdate()
     # This year's activities stay in this year in its first twenty days too.
     this_year = max(today - datetime.timedelta(days=20), today.replace(month=1, day=1))
@@ -54,6 +59,12 @@ def _add(rows, n):
                     member=member, kind=PublicOffice.Kind.CPPCC, level=PublicOffice.Level.COUNTY
                 )
             members.append(member)
+            AttendanceFactory(activity=first, member=member)
+            OutcomeFactory(activity=first, member=member, year=first.date.year)
+            LeaderFactory(activity=first)
+            PublicityFactory(activity=first)
+            if i % 2:
+                UserFactory(role=Role.MEMBER, member=member)
         for i in range(n):
             for date in (datetime.date(2018, 1 + i % 12, 10), this_year):
                 # The world plans January and February of this year for groups 1 and 2: a
