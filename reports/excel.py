@@ -523,10 +523,13 @@ def _members(book, report, scope):
     for m in report.members:
         write(m, m.groups_label)
     # A group scope's visitors come last, marked, so that each activity's column still adds up
-    # to its members present.
+    # to its members present; their own groups by number only, to keep to one line.
     outside = pgettext("workbook", "From outside the groups")
     for m in report.visitor_rows:
-        write(m, f"{outside}（{m.groups_label}）" if m.groups else outside)
+        numbers = "、".join(
+            pgettext("workbook", "Group %(number)s") % {"number": n} for n in m.group_numbers
+        )
+        write(m, f"{outside}（{numbers}）" if numbers else outside)
     sheet.total(
         pgettext("workbook", "Total"),
         None,

@@ -271,6 +271,7 @@ class MemberRow:
     attended: int
     activity_ids: frozenset
     obligation_met: bool | None
+    group_numbers: tuple = ()  # the numbers of ``groups``, for a visitor's short label
 
     @property
     def role_label(self):
@@ -1056,6 +1057,7 @@ def _members(period, counted_ids, memberships, group_ids):
 
     groups_of = defaultdict(list)  # the groups in scope a member belonged to in the period
     elsewhere = defaultdict(list)  # in a group scope, any group: a visitor's are named
+    numbers_elsewhere = defaultdict(list)
     labels = {}
     labelled = memberships
     if group_ids is not None:
@@ -1078,6 +1080,7 @@ def _members(period, counted_ids, memberships, group_ids):
             member_groups = elsewhere[member_id]
             if label not in member_groups:
                 member_groups.append(label)
+                numbers_elsewhere[member_id].append(number)
 
     flags, _met, met_flag = _member_flags(period, counted_ids, memberships, group_ids)
     deputy, cppcc = OFFICES
@@ -1105,6 +1108,7 @@ def _members(period, counted_ids, memberships, group_ids):
                 activity_ids=activity_ids,
                 # The obligation binds standing executives who belonged to a group.
                 obligation_met=bool(met) if obligation.binds(role) and in_a_group else None,
+                group_numbers=tuple(numbers_elsewhere.get(pk, ())) if visitor else (),
             )
         )
     return rows, visitors

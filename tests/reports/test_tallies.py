@@ -234,9 +234,10 @@ def test_a_group_scope_counts_its_own_members_and_its_visitors_apart(year_2018, 
     (row,) = report.groups
     assert (row.members, row.participants) == (report.member_count, report.participants)
     assert [m.name for m in report.members] == ["黄三"]
-    assert [(m.name, m.groups, m.attended, m.obligation_met) for m in report.visitor_rows] == [
-        ("林一", (str(group_label(g1.number, g1.name)),), 1, None)
-    ]
+    assert [
+        (m.name, m.groups, m.group_numbers, m.attended, m.obligation_met)
+        for m in report.visitor_rows
+    ] == [("林一", (str(group_label(g1.number, g1.name)),), (1,), 1, None)]
     assert report.members[0].groups == (str(group_label(g2.number, g2.name)),)
     # The rates by role and office leave the visitor out too.
     assert [(r.members, r.participants) for r in report.by_office] == [(0, 0), (0, 0)]
