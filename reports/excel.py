@@ -185,7 +185,13 @@ def _summary(book, report, scope):
     base_note = pgettext(
         "workbook", "Members in a rotation group during the period, or who took part"
     )
-    if committee is not None and committee.ungrouped:
+    if report.is_scoped:
+        base_note = pgettext(
+            "workbook",
+            "Members of these groups during the period; members from outside them who took "
+            "part are counted apart",
+        )
+    elif committee is not None and committee.ungrouped:
         who = "、".join(
             pgettext("workbook", "%(role)s %(count)s") % {"role": label, "count": n}
             for label, n in committee.ungrouped
@@ -213,6 +219,17 @@ def _summary(book, report, scope):
         "%",
         pgettext("workbook", "Members who took part ÷ members expected"),
     )
+    if report.is_scoped:
+        add(
+            pgettext("workbook", "Members from outside the groups who took part"),
+            report.visitors,
+            pgettext("workbook unit", "people"),
+            pgettext(
+                "workbook",
+                "%(count)s person-times; not among the members expected nor in the rate",
+            )
+            % {"count": report.visits},
+        )
     for row in report.by_role:
         if row.members:
             add(
@@ -500,7 +517,8 @@ def _members(book, report, scope):
     met = {None: "", True: pgettext("workbook", "Yes"), False: pgettext("workbook", "No")}
     roles, offices = {}, {}
     add = sheet.add
-    for m in report.members:
+
+    def write(m, groups):
         role = roles.get(m.role)
         if role is None:
             role = roles[m.role] = str(m.role_label)
@@ -510,13 +528,24 @@ def _members(book, report, scope):
         add(
             m.name,
             role,
-            m.groups_label,
+            groups,
             office,
             archived if m.is_archived else "",
             m.attended,
             met[m.obligation_met],
             sparse={column_of[pk]: 1 for pk in m.activity_ids if pk in column_of},
         )
+
+    for m in report.members:
+        write(m, m.groups_label)
+    # A group scope's visitors come last, marked, so that each activity's column still adds up
+    # to its members present; their own groups by number only, to keep to one line.
+    outside = pgettext("workbook", "From outside the groups")
+    for m in report.visitor_rows:
+        numbers = "、".join(
+            pgettext("workbook", "Group %(number)s") % {"number": n} for n in m.group_numbers
+        )
+        write(m, f"{outside}（{numbers}）" if numbers else outside)
     sheet.total(
         pgettext("workbook", "Total"),
         None,
@@ -536,6 +565,16 @@ def _members(book, report, scope):
         )
         % {"count": ob.members, "met": ob.participants}
     )
+    if report.is_scoped:
+        sheet.note(
+            pgettext(
+                "workbook",
+                "%(members)s members of these groups; below them, %(visitors)s members from "
+                "outside the groups who took part (%(visits)s person-times), not in the "
+                "participation rate.",
+            )
+            % {"members": report.member_count, "visitors": report.visitors, "visits": report.visits}
+        )
 
 
 def _leaders(book, report, scope):
@@ -696,6 +735,22 @@ def _explanations(book, report, scope):
                 "Members who took part (at least one activity in the period) ÷ members expected, "
                 "as a percentage.",
             ),
+        ),
+        *(
+            [
+                (
+                    pgettext("workbook", "Members from outside the groups who took part"),
+                    pgettext(
+                        "workbook",
+                        "In a report on some groups, the members expected are those of these "
+                        "groups during the period; members of other groups (or of none) who "
+                        "attended their activities are counted apart, in people and "
+                        "person-times, and are in neither the members expected nor the rate.",
+                    ),
+                )
+            ]
+            if report.is_scoped
+            else []
         ),
         (
             pgettext("workbook", "Yearly obligation"),

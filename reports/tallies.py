@@ -9,9 +9,17 @@ Rules the issue left open, decided here:
 
 * Person-times (参与人次) = attendance rows + ``other_participants``; leaders present are guests
   and are listed apart, not counted.
-* The members a period expects (应参与成员) are those who belonged to a group in scope at some
-  time in the period, plus anyone who attended a counted activity; a member archived before the
-  period starts is therefore not expected, one archived during it is.
+* The members a period expects (应参与成员) are, for the whole federation, those who belonged to
+  a rotation group at some time in the period, plus anyone who attended a counted activity (the
+  chair and executives in no group, when they came); a member archived before the period starts
+  is therefore not expected, one archived during it is.
+* In a group scope (a convener's report, or any report or list restricted to groups) the members
+  expected are the scope's own: those who belonged to a group in scope at some time in the
+  period; they took part when they attended a counted activity of the scope. Members from
+  outside the scope who attended its activities (组外成员: other groups' members, or members in
+  no group) are counted apart, in people (``visitors``) and person-times (``visits``), and are
+  in neither the rate's numerator nor its base; otherwise a group's visitors would swell both
+  (24 of 24 for a group of 11).
 * A member who moved groups counts in each group they belonged to during the period; in the
   by-group participation a member took part "for" a group when they attended an activity held
   while they were in that group.
@@ -263,6 +271,7 @@ class MemberRow:
     attended: int
     activity_ids: frozenset
     obligation_met: bool | None
+    group_numbers: tuple = ()  # the numbers of ``groups``, for a visitor's short label
 
     @property
     def role_label(self):
@@ -451,7 +460,8 @@ class MemberFigures:
     ``by_role``/``by_office``: :class:`Participation` rows in the federation's order;
     ``bound``/``met``: standing executives bound by the yearly obligation, and those who met
     it; ``missing``: a :class:`LazyRows` of :class:`MissingMember`, the bound who have not, in
-    the federation's order."""
+    the federation's order; ``visitors``: in a group scope, the people from outside it who
+    attended its counted activities (not among ``members``; always 0 for the federation)."""
 
     members: int
     participants: int
@@ -460,13 +470,16 @@ class MemberFigures:
     bound: int
     met: int
     missing: Sequence
+    visitors: int = 0
 
 
 @dataclass
 class Report:
     """The tallies of a period. ``members`` (a :class:`MemberRow` per member the period
-    expects, for the workbook) is read on first use only: the page shows figures, which come
+    expects, for the workbook) and ``visitor_rows`` (one per member from outside a group scope
+    who attended its activities) are read on first use only: the page shows figures, which come
     from :class:`MemberFigures`, and agree with the rows (tests/reports/test_member_figures.py).
+    ``visits``: the person-times of those visitors (attendance rows; 0 for the federation).
     """
 
     period: Period
@@ -488,6 +501,7 @@ class Report:
     member_figures: MemberFigures
     load_members: Callable = field(repr=False, compare=False)
     channels: list = field(default_factory=list)
+    visits: int = 0
     generated_at: datetime.datetime | None = None
     committee: Committee | None = None
 
@@ -506,10 +520,26 @@ class Report:
         return [a for a in self.activities if a.four_bodies_leaders]
 
     @cached_property
+    def _member_rows(self):
+        return self.load_members()
+
+    @property
     def members(self):
         """A :class:`MemberRow` for every member the period expects, in the federation's
-        order; six or seven queries, read on first use."""
-        return self.load_members()
+        order; three queries, read on first use (with :attr:`visitor_rows`)."""
+        return self._member_rows[0]
+
+    @property
+    def visitor_rows(self):
+        """In a group scope, a :class:`MemberRow` for each member from outside it who attended
+        its counted activities (their ``groups``: those they belonged to in the period, any
+        group), in the federation's order; empty for the federation."""
+        return self._member_rows[1]
+
+    @property
+    def visitors(self):
+        """People from outside a group scope who attended its activities (组外成员参加)."""
+        return self.member_figures.visitors
 
     @property
     def member_count(self):
@@ -579,8 +609,23 @@ def _leaders_of(level):
     return Exists(LeaderPresence.objects.filter(activity=OuterRef("pk"), level=level))
 
 
+def _visits(memberships):
+    """An expression for an Activity queryset: its attendance rows by members who belonged to
+    none of ``memberships``' groups in the period (a group scope's visitors), an int."""
+    per_activity = (
+        Attendance.objects.filter(activity=OuterRef("pk"))
+        .exclude(member_id__in=memberships.values("member_id"))
+        .order_by()
+        .values("activity")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(per_activity, output_field=IntegerField()), Value(0))
+
+
 def tally(period, groups=None, *, now=None):
-    """Everything the report shows for a period; ``groups`` limits it to those groups."""
+    """Everything the report shows for a period; ``groups`` limits it to those groups (a group
+    scope: see the module doc for whom it expects)."""
     group_ids = None if groups is None else [g.pk for g in groups]
 
     counted = Activity.objects.counted().in_period(period.start, period.end)
@@ -589,10 +634,12 @@ def tally(period, groups=None, *, now=None):
     counted = counted.order_by()
     counted_ids = counted.values("pk")
     with_counts = counted.annotate(attendee_count=attendee_count())
+    memberships = _memberships_in(period, group_ids)
 
     overview = with_counts.annotate(
         has_four_bodies=_leaders_of(LeaderPresence.Level.FOUR_BODIES),
         has_department=_leaders_of(LeaderPresence.Level.DEPARTMENT),
+        visit_count=Value(0) if group_ids is None else _visits(memberships),
     ).aggregate(
         activities=Count("pk"),
         person_times=Coalesce(_person_times(), 0),
@@ -600,6 +647,7 @@ def tally(period, groups=None, *, now=None):
         others=Coalesce(Sum("other_participants"), 0),
         with_four_bodies=Count("pk", filter=Q(has_four_bodies=True)),
         with_department=Count("pk", filter=Q(has_department=True)),
+        visits=Coalesce(Sum("visit_count"), 0),
     )
     department_presences = LeaderPresence.objects.filter(
         activity__in=counted_ids, level=LeaderPresence.Level.DEPARTMENT
@@ -608,7 +656,6 @@ def tally(period, groups=None, *, now=None):
     themes = _by_theme(with_counts, overview["activities"])
     months = _by_month(with_counts, period)
     activities, leaders = _activities(with_counts, counted_ids)
-    memberships = _memberships_in(period, group_ids)
     member_figures = _member_figures(period, counted_ids, memberships, group_ids)
     groups_rows = _by_group(with_counts, counted_ids, memberships, period, group_ids)
     outcomes, outcome_summary = _outcomes(period, group_ids)
@@ -637,6 +684,7 @@ def tally(period, groups=None, *, now=None):
         outcomes=outcomes,
         outcome_summary=outcome_summary,
         channels=channels,
+        visits=overview["visits"],
         generated_at=now,
         committee=_committee(period, group_ids, memberships),
     )
@@ -799,8 +847,9 @@ def _memberships_in(period, group_ids):
     return memberships.order_by()
 
 
-def _in_scope(counted_ids, memberships):
-    """The members a period expects (see the module doc), as a queryset."""
+def _with_attendees(counted_ids, memberships):
+    """The members a period expects for the federation (see the module doc); in a group scope,
+    the scope's members and its visitors together. A queryset."""
     return Member.objects.filter(
         Q(pk__in=memberships.values("member_id"))
         | Q(pk__in=Attendance.objects.filter(activity__in=counted_ids).values("member_id"))
@@ -931,8 +980,13 @@ def _member_figures(period, counted_ids, memberships, group_ids):
     flags, met, met_name = _member_flags(period, counted_ids, memberships, group_ids)
     met_flag = Q(**{met_name: True})
     flagged = _flagged(Member.objects.order_by().values("pk", "role"), flags)
-    expected = Q(in_a_group=True) | Q(took_part=True)  # see _in_scope
-    took = Q(took_part=True)
+    # The module doc: the federation expects its groups' members and whoever came; a group
+    # scope, its own members only, and those from outside it who came are its visitors.
+    if group_ids is None:
+        expected = Q(in_a_group=True) | Q(took_part=True)
+    else:
+        expected = Q(in_a_group=True)
+    took = Q(took_part=True) & expected
     # The obligation binds standing executives who belonged to a group in the period.
     bound = Q(role=FederationRole.STANDING, in_a_group=True)
     counts = {
@@ -941,6 +995,8 @@ def _member_figures(period, counted_ids, memberships, group_ids):
         "bound": Count("pk", filter=bound),
         "met": Count("pk", filter=bound & met_flag),
     }
+    if group_ids is not None:
+        counts["visitors"] = Count("pk", filter=Q(took_part=True, in_a_group=False))
     for kind in OFFICES:
         counts[f"{kind}_members"] = Count("pk", filter=expected & Q(**{kind: True}))
         counts[f"{kind}_participants"] = Count("pk", filter=took & Q(**{kind: True}))
@@ -979,15 +1035,17 @@ def _member_figures(period, counted_ids, memberships, group_ids):
         bound=figures["bound"],
         met=figures["met"],
         missing=LazyRows(figures["bound"] - figures["met"], load_missing),
+        visitors=figures.get("visitors", 0),
     )
 
 
 def _members(period, counted_ids, memberships, group_ids):
-    """A MemberRow for every member the period expects (see the module doc), in the
-    federation's order. Three queries: the members with their offices and obligation as flags
-    (the figures' own, :func:`_member_flags`), who attended what, and the groups; the
-    per-member work in Python is one pass over each (at 100x the seed: 13,200 members, 21,000
-    attendance rows, 13,800 memberships)."""
+    """(members, visitors): a MemberRow for every member the period expects (see the module
+    doc), and in a group scope one for each visitor from outside it, each in the federation's
+    order. Three queries: the members with their offices and obligation as flags (the
+    figures' own, :func:`_member_flags`), who attended what, and the groups (a visitor's: any
+    group they belonged to in the period); the per-member work in Python is one pass over each
+    (at 100x the seed: 13,200 members, 21,000 attendance rows, 13,800 memberships)."""
     # Who attended what, read once: a member's count is the size of their set (a member
     # attends an activity once, attendance_once_per_member). Counting it per member in a
     # correlated subquery instead took 14 s for a year at 100x the seed on SQLite.
@@ -997,35 +1055,52 @@ def _members(period, counted_ids, memberships, group_ids):
     ):
         pairs[member_id].add(activity_id)
 
-    groups_of = defaultdict(list)
+    groups_of = defaultdict(list)  # the groups in scope a member belonged to in the period
+    elsewhere = defaultdict(list)  # in a group scope, any group: a visitor's are named
+    numbers_elsewhere = defaultdict(list)
     labels = {}
-    for member_id, number, name in memberships.order_by("start_date", "group__number").values_list(
-        "member_id", "group__number", "group__name"
-    ):
+    labelled = memberships
+    if group_ids is not None:
+        came = Attendance.objects.filter(activity__in=counted_ids).values("member_id")
+        labelled = _memberships_in(period, None).filter(
+            Q(group_id__in=group_ids) | Q(member_id__in=came)
+        )
+    in_scope = None if group_ids is None else set(group_ids)
+    for member_id, group_id, number, name in labelled.order_by(
+        "start_date", "group__number"
+    ).values_list("member_id", "group_id", "group__number", "group__name"):
         label = labels.get((number, name))
         if label is None:
             label = labels[number, name] = str(group_label(number, name))
-        member_groups = groups_of[member_id]
-        if label not in member_groups:
-            member_groups.append(label)
+        if in_scope is None or group_id in in_scope:
+            member_groups = groups_of[member_id]
+            if label not in member_groups:
+                member_groups.append(label)
+        if in_scope is not None:
+            member_groups = elsewhere[member_id]
+            if label not in member_groups:
+                member_groups.append(label)
+                numbers_elsewhere[member_id].append(number)
 
     flags, _met, met_flag = _member_flags(period, counted_ids, memberships, group_ids)
     deputy, cppcc = OFFICES
     # Archived or not, as a flag: 13,200 timestamps parsed only to be tested cost more.
     flags["is_archived"] = Q(archived_at__isnull=False)
-    members = _flagged(_in_scope(counted_ids, memberships).by_role(), flags).values_list(
+    members = _flagged(_with_attendees(counted_ids, memberships).by_role(), flags).values_list(
         "pk", "name", "role", "is_archived", deputy, cppcc, "in_a_group", met_flag
     )
     no_activities = frozenset()
-    rows = []
+    rows, visitors = [], []
     for pk, name, role, is_archived, is_deputy, is_cppcc, in_a_group, met in members:
         activity_ids = frozenset(pairs.get(pk, no_activities))
-        rows.append(
+        # In a group scope, a member outside it who came is a visitor, not expected.
+        visitor = group_ids is not None and not in_a_group
+        (visitors if visitor else rows).append(
             MemberRow(
                 pk=pk,
                 name=name,
                 role=role,
-                groups=tuple(groups_of.get(pk, ())),
+                groups=tuple((elsewhere if visitor else groups_of).get(pk, ())),
                 is_deputy=bool(is_deputy),
                 is_cppcc=bool(is_cppcc),
                 is_archived=bool(is_archived),
@@ -1033,9 +1108,10 @@ def _members(period, counted_ids, memberships, group_ids):
                 activity_ids=activity_ids,
                 # The obligation binds standing executives who belonged to a group.
                 obligation_met=bool(met) if obligation.binds(role) and in_a_group else None,
+                group_numbers=tuple(numbers_elsewhere.get(pk, ())) if visitor else (),
             )
         )
-    return rows
+    return rows, visitors
 
 
 def _by_group(with_counts, counted_ids, memberships, period, group_ids):

@@ -21,6 +21,7 @@ from activities.roster.filters import (
     OBLIGATION_MET,
     OBLIGATION_MISSING,
     TOOK_PART,
+    VISITOR,
 )
 from activities.services import convened_groups
 from fuan_rotation.formal import spooled_output
@@ -122,6 +123,7 @@ class FigureLinks:
             "members": self.members(),
             "participants": self.members(took_part=TOOK_PART),
             "non_participants": self.members(took_part=DID_NOT_TAKE_PART),
+            "visitors": self.members(visitor=VISITOR),
             "obligation_bound": self.members(obligation=OBLIGATION_BOUND),
             "obligation_met": self.members(obligation=OBLIGATION_MET),
             "obligation_missing": self.members(obligation=OBLIGATION_MISSING),

@@ -4,15 +4,18 @@ bookmarked links use: ``q``, ``role``, ``group``, ``industry``, ``township``, ``
 
 The report's figures link here with the period they count (``from`` and ``to``, days
 inclusive); then the list holds the members that period expects, as reports/tallies.py counts
-them (in a group at some time in the period, or present at a counted activity), and
-``scope`` (the groups of a convener's report), ``in_group`` (belonged to that group during
-the period), ``took_part`` (``yes``/``no``: present at a counted activity in the period; with
-``in_group``, while in that group) and ``obligation`` (``bound``/``met``/``missing``: the
-yearly obligation, activities/obligation.py) narrow it. These travel as hidden fields; the
-page says in words what they select. They are a report's lists, so they follow the report's
-rule of who may read what (reports.views.ReportAccessMixin): staff and leadership every group,
-a convener their own groups whatever ``scope`` asks, anyone else none (the parameters are
-ignored and the plain roster shows).
+them: for the federation, in a group at some time in the period or present at a counted
+activity; with ``scope`` (the groups of a convener's report), the scope's own members only (in
+one of its groups at some time in the period). ``in_group`` (belonged to that group during
+the period), ``took_part`` (``yes``/``no``: present at a counted activity in the period, of
+the scope's groups with ``scope``; with ``in_group``, while in that group) and ``obligation``
+(``bound``/``met``/``missing``: the yearly obligation, activities/obligation.py) narrow it.
+``visitor=yes`` lists instead the scope's visitors (组外成员): members outside its groups who
+attended its counted activities (none without ``scope``: the federation has no outside).
+These travel as hidden fields; the page says in words what they select. They are a report's
+lists, so they follow the report's rule of who may read what (reports.views.ReportAccessMixin):
+staff and leadership every group, a convener their own groups whatever ``scope`` asks, anyone
+else none (the parameters are ignored and the plain roster shows).
 
 Every parameter is optional. An invalid value is ignored rather than emptying the list, and
 ``status`` and ``order`` fall back to their defaults (active members, by role).
@@ -33,11 +36,12 @@ from members.models import FederationRole, Member, PublicOffice, Role
 
 NO_GROUP = "0"
 TOOK_PART, DID_NOT_TAKE_PART = "yes", "no"
+VISITOR = "yes"
 OBLIGATION_BOUND, OBLIGATION_MET, OBLIGATION_MISSING = "bound", "met", "missing"
 # The years a report may cover (reports.tallies.FIRST_YEAR and LAST_YEAR; reports depends on
 # activities, not the reverse): a period outside them is ignored, as the report refuses it.
 FIRST_YEAR, LAST_YEAR = 2000, 2100
-PERIOD_FILTERS = ("from", "to", "scope", "in_group", "took_part", "obligation")
+PERIOD_FILTERS = ("from", "to", "scope", "in_group", "took_part", "obligation", "visitor")
 
 
 class MemberFilterSet(django_filters.FilterSet):
@@ -109,6 +113,11 @@ class MemberFilterSet(django_filters.FilterSet):
             (OBLIGATION_MET, _("met the yearly obligation")),
             (OBLIGATION_MISSING, _("did not meet the yearly obligation")),
         ],
+        method="in_period",
+        widget=forms.HiddenInput,
+    )
+    visitor = django_filters.ChoiceFilter(
+        choices=[(VISITOR, _("members from outside the groups who took part"))],
         method="in_period",
         widget=forms.HiddenInput,
     )
@@ -201,7 +210,7 @@ class MemberFilterSet(django_filters.FilterSet):
             parts.append("、".join(str(g) for g in scope))
         if chosen.get("in_group"):
             parts.append(_("in %(group)s during the period") % {"group": chosen["in_group"]})
-        for name in ("took_part", "obligation"):
+        for name in ("took_part", "obligation", "visitor"):
             if chosen.get(name):
                 parts.append(dict(self.filters[name].extra["choices"])[chosen[name]])
         return "；".join(str(p) for p in parts)
@@ -232,9 +241,17 @@ class MemberFilterSet(django_filters.FilterSet):
             counted = counted.filter(group_id__in=group_ids)
             memberships = memberships.filter(group_id__in=group_ids)
         attendances = Attendance.objects.filter(activity__in=counted.values("pk"))
-        queryset = queryset.filter(
-            Q(pk__in=memberships.values("member_id")) | Q(pk__in=attendances.values("member_id"))
-        )
+        if chosen.get("visitor"):
+            if group_ids is None:
+                return queryset.none()  # the federation expects everyone who came
+            return queryset.filter(pk__in=attendances.values("member_id")).exclude(
+                pk__in=memberships.values("member_id")
+            )
+        expected = Q(pk__in=memberships.values("member_id"))
+        if group_ids is None:
+            # The federation expects whoever came too; a group scope only its own members.
+            expected |= Q(pk__in=attendances.values("member_id"))
+        queryset = queryset.filter(expected)
         in_group = chosen.get("in_group")
         if in_group:
             queryset = queryset.filter(

@@ -165,6 +165,29 @@ def test_member_matrix(year_2018, content):
     assert totals[0][7:9] == [2, 2]
 
 
+def test_a_group_scopes_visitors_are_apart(year_2018, content):
+    """Group 2's workbook: its own member 黄三 is the participation base; 林一 of group 1, who
+    came to its December activity, is listed last as from outside the groups, and the
+    summary counts him apart. The whole federation's workbook has no such line."""
+    assert "组外成员参加" not in read_workbook(content)["汇总"]
+    scoped = read_workbook(workbook_bytes(tally(YEAR, groups=[year_2018.group2])))
+    summary = scoped["汇总"]
+    assert (summary["应参与成员"], summary["实际参与成员"], summary["成员参与率"]) == (1, 1, 100.0)
+    assert summary["组外成员参加"] == 1
+    notes = {r[0]: r[3] for r in scoped["汇总"]["__rows__"] if r and r[0]}
+    assert notes["组外成员参加"] == "共1人次；不计入应参与成员和参与率"
+    assert notes["应参与成员"] == "期内属本报告各轮值组的成员；组外成员参加的另计"
+    _header, body, totals = table(scoped, "成员参与")
+    assert [r[0] for r in body] == ["黄三", "林一"]
+    assert body[1][2] == "组外成员（第1组）"
+    assert body[1][6] is None  # not bound by the obligation in this report
+    assert totals[0][5] == 2 and totals[0][7] == 2  # the column still adds up to who came
+    assert "组外成员参加1人（1人次）" in " ".join(str(r[0]) for r in totals)
+    assert "组外成员参加" in scoped["说明"]
+    _header, _groups, group_totals = table(scoped, "按轮值组")
+    assert group_totals[0][3:6] == [1, 1, 100.0]
+
+
 def test_leaders_and_outcomes(content):
     book = read_workbook(content)
     _header, leaders, _rest = table(book, "领导出席")

@@ -36,7 +36,11 @@ BY_ID = {
     "figure-obligation-met": "members",
     "figure-obligation-bound": "members",
     "figure-obligation-missing": "members",
+    "figure-visitors": "members",
 }
+# Shown only when there is something to show: missed obligations; visitors from outside a
+# group scope (a convener's report).
+SOMETIMES = {"figure-obligation-missing", "figure-visitors"}
 PERIODS = [
     ("reports:report_year", [2018], None),
     ("reports:report_year", [2019], None),
@@ -121,7 +125,8 @@ def test_every_figure_agrees_with_the_list_it_opens(seeded):
         report, links, checked = _check(client, name, args, query)
         assert report.activity_count > 0
         ids = {element_id for _kind, _text, _href, element_id in links}
-        assert set(BY_ID) - {"figure-obligation-missing"} <= ids
+        assert set(BY_ID) - SOMETIMES <= ids
+        assert "figure-visitors" not in ids  # the federation has no outside
         kinds = [kind for kind, *_rest in links]
         # themes, groups, roles, offices and channels each link their figures
         assert kinds.count("activities") >= 6 + len(report.groups) + 2
@@ -154,10 +159,57 @@ def test_every_figure_agrees_with_the_list_it_opens(seeded):
 
     # A convener's report covers their group, and so do the lists it opens.
     client.force_login(User.objects.get(username="convener"))
-    report, links, checked = _check(client, "reports:report_year", [2018], None)
-    assert report.is_scoped
-    assert checked > 10
-    assert all("scope=" in href for _k, _t, href, _id in links)
+    for name, args, query in PERIODS:
+        report, links, checked = _check(client, name, args, query)
+        assert report.is_scoped
+        assert checked > 10
+        assert all("scope=" in href for _k, _t, href, _id in links)
+        assert set(BY_ID) - {"figure-obligation-missing"} <= {i for *_rest, i in links}
+
+
+def _pks(client, href):
+    response = client.get(href)
+    assert response.context["paginator"].num_pages == 1
+    return {m.pk for m in response.context["members"]}
+
+
+@pytest.mark.django_db
+def test_a_conveners_rate_counts_their_groups_own_members(seeded):
+    """In 2018 group 1's activity drew 13 members of other groups: the convener's rate is the
+    group's own 11 of 11, as the staff's row for group 1 says, with the visitors apart; each
+    figure's list holds exactly those people."""
+    client = Client()
+    client.force_login(User.objects.get(username="leader"))
+    staff = client.get(reverse("reports:report_year", args=[2018])).context["report"]
+    (row,) = [g for g in staff.groups if g.number == 1]
+    assert (row.members, row.participants) == (11, 11)
+    assert (staff.member_count, staff.participants, staff.visitors, staff.visits) == (
+        129,
+        126,
+        0,
+        0,
+    )
+
+    client.force_login(User.objects.get(username="convener"))
+    response = client.get(reverse("reports:report_year", args=[2018]))
+    report = response.context["report"]
+    assert (report.member_count, report.participants) == (row.members, row.participants)
+    assert (report.visitors, report.visits) == (13, 13)
+    assert report.attendances == 24  # the group's 11 and the 13 visitors, each once
+    html = response.content.decode()
+    assert "组外成员参加" in html
+    hrefs = {i: href for _k, _t, href, i in _figure_links(html)}
+    members = _pks(client, hrefs["figure-members"])
+    participants = _pks(client, hrefs["figure-participants"])
+    visitors = _pks(client, hrefs["figure-visitors"])
+    assert members == {m.pk for m in report.members}
+    assert participants == {m.pk for m in report.members if m.attended}
+    assert visitors == {m.pk for m in report.visitor_rows}
+    assert len(visitors) == 13 and not visitors & members
+    assert sum(m.attended for m in report.visitor_rows) == report.visits
+    # The roster page says what the visitors' list holds.
+    listed = client.get(hrefs["figure-visitors"]).content.decode()
+    assert "组外成员" in listed
 
 
 @pytest.mark.django_db

@@ -59,6 +59,10 @@ def _from_rows(report):
             sum(1 for m in rows if m.obligation_met),
         ),
         "missing": [(m.name, m.groups) for m in rows if m.obligation_met is False],
+        "visitors": (
+            len(report.visitor_rows),
+            sum(m.attended for m in report.visitor_rows),
+        ),
     }
 
 
@@ -70,13 +74,21 @@ def _from_sql(report):
         "by_office": [(r.members, r.participants) for r in report.by_office],
         "obligation": (report.standing_obligation.members, report.standing_obligation.participants),
         "missing": [(m.name, m.groups) for m in report.standing_missing],
+        "visitors": (report.visitors, report.visits),
     }
 
 
 def _assert_agree(period, groups=None):
     # Two reports: the figures are read before any row, as the page reads them.
     figures = _from_sql(tally(period, groups))
-    assert figures == _from_rows(tally(period, groups)), period
+    report = tally(period, groups)
+    assert figures == _from_rows(report), period
+    # A group scope's visitors are apart from its members; the federation has none. Every
+    # attendance row is a member's or a visitor's.
+    assert not {m.pk for m in report.members} & {m.pk for m in report.visitor_rows}
+    assert groups or not report.visitor_rows
+    attended = sum(m.attended for m in report.members) + figures["visitors"][1]
+    assert attended == report.attendances, (period, groups)
     return figures
 
 

@@ -1,9 +1,11 @@
 import datetime
 
 import pytest
+from django.urls import reverse
 
 from activities.models import LeaderPresence, Outcome, Publicity, Theme
-from reports.tallies import Period, PeriodError, tally
+from members.models import FederationRole
+from reports.tallies import Period, PeriodError, group_label, tally
 from tests.factories import ActivityFactory, AttendanceFactory, LeaderFactory, MembershipFactory
 
 D = datetime.date
@@ -216,3 +218,49 @@ def test_committee_is_everyone_on_it_during_the_period(year_2018):
     # A convener's report: the members of their groups during the period.
     scoped = tally(YEAR, groups=[year_2018.group2]).committee
     assert (scoped.members, scoped.standing) == (1, 1)
+
+
+def test_a_group_scope_counts_its_own_members_and_its_visitors_apart(year_2018, staff_client):
+    # 林一 (group 1, a CPPCC member) came to group 2's December activity, as did 黄三, in
+    # group 2 since July: group 2's report expects 黄三 only, and 林一 is its visitor.
+    g1, g2 = year_2018.group1, year_2018.group2
+    staff = tally(YEAR)
+    assert (staff.member_count, staff.participants, staff.visitors, staff.visits) == (4, 3, 0, 0)
+    assert staff.visitor_rows == []
+
+    report = tally(YEAR, groups=[g2])
+    assert (report.member_count, report.participants) == (1, 1)
+    assert (report.visitors, report.visits) == (1, 1)
+    (row,) = report.groups
+    assert (row.members, row.participants) == (report.member_count, report.participants)
+    assert [m.name for m in report.members] == ["黄三"]
+    assert [
+        (m.name, m.groups, m.group_numbers, m.attended, m.obligation_met)
+        for m in report.visitor_rows
+    ] == [("林一", (str(group_label(g1.number, g1.name)),), (1,), 1, None)]
+    assert report.members[0].groups == (str(group_label(g2.number, g2.name)),)
+    # The rates by role and office leave the visitor out too.
+    assert [(r.members, r.participants) for r in report.by_office] == [(0, 0), (0, 0)]
+    assert {r.key: (r.members, r.participants) for r in report.by_role if r.members} == {
+        FederationRole.STANDING: (1, 1)
+    }
+    # Group 1's own activity had no visitors.
+    own = tally(YEAR, groups=[g1])
+    assert (own.member_count, own.participants, own.visitors, own.visits) == (4, 2, 0, 0)
+    both = tally(YEAR, groups=[g1, g2])
+    assert (both.member_count, both.participants, both.visitors) == (4, 3, 0)
+
+    # The roster behind each figure holds the same people.
+    def listed(**query):
+        query = {"from": "2018-01-01", "to": "2018-12-31", "status": "all", **query}
+        response = staff_client.get(reverse("members:member_list"), query)
+        assert response.status_code == 200
+        return sorted(m.name for m in response.context["members"])
+
+    assert listed(scope=g2.pk) == ["黄三"]
+    assert listed(scope=g2.pk, took_part="yes") == ["黄三"]
+    assert listed(scope=g2.pk, took_part="no") == []
+    assert listed(scope=g2.pk, visitor="yes") == ["林一"]
+    assert listed(scope=g1.pk, visitor="yes") == []
+    assert listed(visitor="yes") == []  # the federation has no outside
+    assert len(listed()) == staff.member_count
