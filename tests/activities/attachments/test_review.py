@@ -126,3 +126,18 @@ def test_after_re_approval_it_counts_again(convener_client, staff_user, approved
     approved.refresh_from_db()
     activity_approve(activity=approved, by=staff_user)
     assert Activity.objects.counted().filter(pk=approved.pk).exists()
+
+
+WARNING = "此记录已审核通过：上传或归档附件后，记录将退回工作人员审核"
+
+
+def test_the_convener_is_told_before_uploading_to_an_approved_record(
+    convener_client, staff_client, approved
+):
+    """The upload form says what an upload will do to an approved record; the staff, whose
+    changes need no review, and a record already awaiting review, are told nothing."""
+    page = reverse("activities:activity_detail", args=[approved.pk])
+    assert WARNING in convener_client.get(page).content.decode()
+    assert WARNING not in staff_client.get(page).content.decode()
+    _upload(convener_client, approved)
+    assert WARNING not in convener_client.get(page).content.decode()
