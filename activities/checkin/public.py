@@ -19,6 +19,13 @@ from members.models import Member
 # them as (requests, seconds).
 RATE_PER_ADDRESS = (100, 600)
 RATE_PER_TOKEN = (500, 600)
+# Per name, per check-in link: the wrong mobiles typed with one name. The roster shows others
+# a mobile with four digits masked (139****0111), so without this cap the answer "checked in"
+# or "no match" would let anyone holding the link try the 10,000 numbers left for a name.
+# After this many misses the name is refused even with its right number (else the refusal
+# would tell the right one), and its owner signs the paper sheet. Setting
+# CHECKIN_NAME_FAILURES overrides it as (misses, seconds).
+NAME_FAILURES = (5, 24 * 3600)
 
 # Compared against when no member has the typed mobile, so both paths do the same work.
 _DECOY_NAME = "\u0000no-member\u0000"
@@ -65,11 +72,15 @@ def member_matching(*, name, mobile):
     return candidate if (candidate is not None and same) else None
 
 
-def _hit(scope, key, limit):
-    requests, seconds = limit
+def _rate_key(scope, key, seconds):
     window = int(time.time() // seconds)
     hashed = hashlib.sha256(f"{scope}:{key}".encode()).hexdigest()[:32]
-    cache_key = f"checkin-rate:{scope}:{hashed}:{window}"
+    return f"checkin-rate:{scope}:{hashed}:{window}"
+
+
+def _hit(scope, key, limit):
+    requests, seconds = limit
+    cache_key = _rate_key(scope, key, seconds)
     cache.add(cache_key, 0, seconds)
     try:
         count = cache.incr(cache_key)
@@ -90,3 +101,19 @@ def rate_limited(*, address, token):
     over_address = _hit("address", address or "-", per_address)
     over_token = _hit("token", token, per_token)
     return over_address or over_token
+
+
+def _name_key(token, name):
+    return f"{token}:{normalize_name(name)}"
+
+
+def name_locked(*, token, name):
+    """True when `name` has missed NAME_FAILURES times on this link (the check-in is then
+    refused whatever the mobile). Reads the counter without adding to it."""
+    misses, seconds = getattr(settings, "CHECKIN_NAME_FAILURES", NAME_FAILURES)
+    return (cache.get(_rate_key("name", _name_key(token, name), seconds)) or 0) >= misses
+
+
+def name_missed(*, token, name):
+    """Count one wrong mobile typed with `name` on this link."""
+    _hit("name", _name_key(token, name), getattr(settings, "CHECKIN_NAME_FAILURES", NAME_FAILURES))

@@ -17,7 +17,13 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
 from activities.checkin.forms import GuestCheckInForm, MemberCheckInForm
-from activities.checkin.public import member_matching, open_session, rate_limited
+from activities.checkin.public import (
+    member_matching,
+    name_locked,
+    name_missed,
+    open_session,
+    rate_limited,
+)
 from activities.checkin.qr import qr_svg
 from activities.checkin.services import (
     checkin_apply,
@@ -122,12 +128,22 @@ class PublicCheckInView(View):
     def unavailable(self, status=404):
         return render(self.request, "checkin/public_unavailable.html", status=status)
 
-    def page(self, session, *, member_form=None, guest_form=None, mismatch=False, status=200):
+    def page(
+        self,
+        session,
+        *,
+        member_form=None,
+        guest_form=None,
+        mismatch=False,
+        name_locked=False,
+        status=200,
+    ):
         context = {
             "activity": session.activity,
             "member_form": member_form or MemberCheckInForm(),
             "guest_form": guest_form or GuestCheckInForm(),
             "mismatch": mismatch,
+            "name_locked": name_locked,
             "guest_open": guest_form is not None,
         }
         return render(self.request, "checkin/public.html", context, status=status)
@@ -158,8 +174,18 @@ class PublicCheckInView(View):
                 session=session, address=address, outcome=CheckInLog.Outcome.INVALID, kind="member"
             )
             return self.page(session, member_form=form)
-        member = member_matching(name=form.cleaned_data["name"], mobile=form.cleaned_data["mobile"])
+        name = form.cleaned_data["name"]
+        if name_locked(token=session.token, name=name):
+            checkin_log_only(
+                session=session,
+                address=address,
+                outcome=CheckInLog.Outcome.RATE_LIMITED,
+                kind="member",
+            )
+            return self.page(session, member_form=form, name_locked=True, status=429)
+        member = member_matching(name=name, mobile=form.cleaned_data["mobile"])
         if member is None:
+            name_missed(token=session.token, name=name)
             checkin_log_only(
                 session=session, address=address, outcome=CheckInLog.Outcome.MISMATCH, kind="member"
             )

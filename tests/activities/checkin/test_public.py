@@ -199,3 +199,32 @@ def test_public_page_needs_no_login_and_carries_the_site_headers(event, client):
     assert response.status_code == 200
     assert "Content-Security-Policy" in response
     assert "<script" not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_name_tried_with_wrong_mobiles_is_refused_even_with_the_right_one(event, client):
+    """The roster shows a mobile with four digits masked: guessing them through the check-in
+    page stops after five misses for the name, whatever the addresses, and the right number is
+    then refused too (else the refusal would point to it). Other names still check in."""
+    for n in range(5):
+        response = client.post(
+            url(event),
+            {"kind": "member", "name": "林 子涵", "mobile": f"1395930{n + 5:04d}"},
+            REMOTE_ADDR=f"10.0.3.{n}",
+        )
+        assert response.status_code == 200 and "data-checkin-mismatch" in response.content.decode()
+    refused = member_post(client, event, "林子涵", "13959300001")
+    assert refused.status_code == 429
+    assert "请到签到台在纸质签到表上签名" in refused.content.decode()
+    assert not CheckIn.objects.exists()
+    assert CheckInLog.objects.filter(outcome="rate_limited").count() == 1
+    assert member_post(client, event, "陈一鸣", "13959300002").status_code == 200
+    assert list(CheckIn.objects.values_list("member__name", flat=True)) == ["陈一鸣"]
+
+
+@pytest.mark.django_db
+def test_four_misses_still_leave_the_right_number_working(event, client):
+    for n in range(4):
+        member_post(client, event, "林子涵", f"1395930{n + 2:04d}")
+    assert member_post(client, event, "林子涵", "13959300001").status_code == 200
+    assert CheckIn.objects.get().member == event["lin"]
