@@ -61,7 +61,7 @@ from activities.services import (
 )
 from fuan_rotation import ratelimit
 from fuan_rotation.formal import CONTENT_TYPE, spooled_output
-from fuan_rotation.paging import ForgivingPaginationMixin
+from fuan_rotation.paging import ForgivingPaginationMixin, forgiving_page
 from fuan_rotation.params import month_param, positive_int
 from members.access import record_access
 from members.locking import StaleEditError
@@ -184,7 +184,9 @@ class GroupDetailView(DetailView):
             .select_related("member")
             .order_by("-is_convener", "member__stroke_key", "pk")
         )
-        page = Paginator(current, self.MEMBERS_PER_PAGE).get_page(self.request.GET.get("page"))
+        page = forgiving_page(
+            Paginator(current, self.MEMBERS_PER_PAGE), self.request.GET.get("page")
+        )
         visibility = MobileVisibility(self.request.user)
         current = list(page.object_list)
         for membership in current:
@@ -255,12 +257,15 @@ class GroupMembersEditView(StaffRequiredMixin, TemplateView):
                 prefix="conveners",
             ),
         )
-        members_page = Paginator(
-            self.group.memberships.current()
-            .select_related("member")
-            .order_by("-is_convener", "member__stroke_key", "pk"),
-            self.MEMBERS_PER_PAGE,
-        ).get_page(self.request.GET.get("page"))
+        members_page = forgiving_page(
+            Paginator(
+                self.group.memberships.current()
+                .select_related("member")
+                .order_by("-is_convener", "member__stroke_key", "pk"),
+                self.MEMBERS_PER_PAGE,
+            ),
+            self.request.GET.get("page"),
+        )
         return super().get_context_data(
             group=self.group, members_page=members_page, search=search, **kwargs
         )
