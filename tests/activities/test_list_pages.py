@@ -111,16 +111,13 @@ def test_a_reversed_period_is_explained_and_ignored_like_an_invalid_day(staff_cl
         ("audit:access_log_list", "99999999999999999999", "last"),
     ],
 )
-def test_a_page_past_the_end_shows_the_last_not_a_404(
-    staff_client, group1, url_name, page, shown
-):
+def test_a_page_past_the_end_shows_the_last_not_a_404(staff_client, group1, url_name, page, shown):
     """An old link to a list that has since shrunk opens its last page, as the obligation,
     outcome and publicity lists do; a page below 1 or not a number the first (never the last:
     ``?page=0`` used to open a long list at its end)."""
     from activities.roster.views import MemberListView
     from activities.views import ActivityListView
     from members.views import PersonalDataAccessListView
-
     from tests.factories import ActivityFactory
 
     for _ in range(3):
