@@ -12,6 +12,8 @@ from django.utils.translation import ngettext
 
 from activities.attendance import attendance_board
 from activities.models import (
+    FIRST_DAY,
+    LAST_DAY,
     Activity,
     GroupMembership,
     LeaderPresence,
@@ -22,6 +24,29 @@ from activities.models import (
 from members.models import FederationRole, Member
 
 DATE_INPUT = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+# A record's day: the browser's picker offers only the years the reports cover; the model
+# refuses any other (activities.models.day_range_error), whatever the browser sent.
+RECORD_DATE_INPUT = forms.DateInput(
+    format="%Y-%m-%d",
+    attrs={"type": "date", "min": FIRST_DAY.isoformat(), "max": LAST_DAY.isoformat()},
+)
+# A summary is a few paragraphs (the seed's run to a few hundred characters); 5,000 is about
+# three printed A4 pages, as much as the filing copy and the year-end report can carry. A
+# longer text (a full speech, a research report) belongs in an attachment or an outcome.
+SUMMARY_MAX_LENGTH = 5000
+
+
+def summary_field(label, too_long):
+    """The summary (or plan) text of an activity form: at most SUMMARY_MAX_LENGTH characters,
+    refused with `too_long` (a message with %(limit_value)s and %(show_value)s, the limit and
+    the text's length) that says what to do with a longer text."""
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=SUMMARY_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"max_length": too_long},
+    )
 
 
 def members_with_current_group(queryset):
@@ -96,6 +121,13 @@ class ActivityForm(forms.ModelForm):
         widget=forms.HiddenInput,
         required=False,
     )
+    summary = summary_field(
+        _("summary"),
+        _(
+            "Keep the summary to %(limit_value)s characters (this one has %(show_value)s): "
+            "shorten it, or attach the full text as a PDF."
+        ),
+    )
     attendees = AttendeeChoiceField(
         label=_("Attendance"),
         queryset=Member.objects.all(),
@@ -122,9 +154,8 @@ class ActivityForm(forms.ModelForm):
             "guest_names",
         ]
         widgets = {
-            "date": DATE_INPUT,
+            "date": RECORD_DATE_INPUT,
             "start_time": forms.TimeInput(format="%H:%M", attrs={"type": "time"}),
-            "summary": forms.Textarea(attrs={"rows": 4}),
             "other_participants": forms.NumberInput(attrs={"min": 0, "inputmode": "numeric"}),
         }
 
@@ -318,7 +349,7 @@ class PublicityForm(forms.ModelForm):
     class Meta:
         model = Publicity
         fields = ["channel", "date", "title", "link"]
-        widgets = {"date": DATE_INPUT}
+        widgets = {"date": RECORD_DATE_INPUT}
 
 
 LeaderFormSet = inlineformset_factory(
