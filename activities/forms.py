@@ -517,7 +517,42 @@ class ConvenersForm(forms.Form):
         return conveners
 
 
-class ReturnForm(forms.Form):
+# The refusals of an approval or a return whose page showed another version of the record.
+REVIEW_VERSION_MISSING = _(
+    "This approval form does not say which version of the record you looked at, so nothing "
+    "was approved or returned. Open the record again, check it, then decide."
+)
+REVIEW_VERSION_INVALID = _(
+    "This approval form's version number is not one the record has had (the page may have "
+    "been altered), so nothing was approved or returned. Open the record again, check it, "
+    "then decide."
+)
+REVIEW_STALE = _(
+    "This record was changed after you opened it, so nothing was approved or returned. Check "
+    "the current content below, then approve or return it again."
+)
+
+
+class ReviewForm(forms.Form):
+    """An approval: the version of the record the page showed (members.locking), so that
+    what is approved is what the staff looked at, never a later edit."""
+
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=1,
+        max_value=2**31 - 1,
+        error_messages={
+            "required": REVIEW_VERSION_MISSING,
+            "invalid": REVIEW_VERSION_INVALID,
+            "min_value": REVIEW_VERSION_INVALID,
+            "max_value": REVIEW_VERSION_INVALID,
+        },
+    )
+
+
+class ReturnForm(ReviewForm):
+    """A return to the convener: the version the page showed, and what to change."""
+
     comment = forms.CharField(
         label=_("What should the convener change?"),
         widget=forms.Textarea(attrs={"rows": 3}),

@@ -28,6 +28,9 @@ from activities.attendance import member_json, member_search, script_text
 from activities.export import activity_list_file_name, activity_list_workbook
 from activities.filters import ActivityFilterSet
 from activities.forms import (
+    REVIEW_STALE,
+    REVIEW_VERSION_INVALID,
+    REVIEW_VERSION_MISSING,
     ActivityForm,
     ConvenersForm,
     LeaderFormSet,
@@ -35,6 +38,7 @@ from activities.forms import (
     OutcomeFormSet,
     PublicityFormSet,
     ReturnForm,
+    ReviewForm,
     kept_rows,
 )
 from activities.history import activity_changes, group_changes
@@ -64,7 +68,7 @@ from fuan_rotation.formal import CONTENT_TYPE, spooled_output
 from fuan_rotation.paging import ForgivingPaginationMixin, forgiving_page
 from fuan_rotation.params import month_param, positive_int
 from members.access import record_access
-from members.locking import StaleEditError
+from members.locking import MissingVersionError, StaleEditError
 from members.models import FederationRole, PersonalDataAccess
 from members.permissions import StaffRequiredMixin
 
@@ -420,6 +424,8 @@ class ActivityDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         activity = self.object
+        # A return refused as out of date comes back with the staff's comment in its form.
+        return_form = kwargs.pop("return_form", None) or ReturnForm()
         return super().get_context_data(
             attendances=activity.attendances.select_related("member").order_by(
                 "member__stroke_key"
@@ -433,7 +439,7 @@ class ActivityDetailView(DetailView):
                 activity.archived_at is None
                 and convened_groups(self.request.user).filter(pk=activity.group_id).exists()
             ),
-            return_form=ReturnForm(),
+            return_form=return_form,
             changes=activity_changes(activity) if self.request.user.is_office_staff else None,
             **kwargs,
         )
@@ -766,11 +772,34 @@ def _safe_next(request):
     return None
 
 
+def _review_refusal(stale, posted_version):
+    """The message refusing an approval or return at `posted_version` (an int) that
+    StaleEditError `stale` stopped: the record changed since, or the page's version is one it
+    never had (a version ahead of the stored one was not shown by any page)."""
+    if isinstance(stale, MissingVersionError):
+        return str(REVIEW_VERSION_MISSING)
+    stored = Activity.objects.filter(pk=stale.record.pk).values_list("version", flat=True)
+    if posted_version is not None and posted_version > (stored.first() or 0):
+        return str(REVIEW_VERSION_INVALID)
+    return str(REVIEW_STALE)
+
+
 class ActivityApproveView(StaffRequiredMixin, View):
+    """Approve a pending record at the version the page showed; a record changed since is
+    refused and shown as it is now (the activity page), never approved unseen."""
+
     def post(self, request, pk):
         activity = get_object_or_404(Activity, pk=pk)
+        form = ReviewForm(request.POST)
+        if not form.is_valid():
+            messages_from_form(request, form)
+            return redirect("activities:activity_detail", pk=pk)
+        version = form.cleaned_data["version"]
         try:
-            activity_approve(activity=activity, by=request.user)
+            activity_approve(activity=activity, by=request.user, expected_version=version)
+        except StaleEditError as stale:
+            messages.error(request, _review_refusal(stale, version))
+            return redirect("activities:activity_detail", pk=pk)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
@@ -779,16 +808,26 @@ class ActivityApproveView(StaffRequiredMixin, View):
 
 
 class ActivityReturnView(StaffRequiredMixin, View):
+    """Return a pending record to its convener, at the version the page showed. Refused, the
+    activity page shows the record as it is now with the comment kept in the form."""
+
     def post(self, request, pk):
         activity = get_object_or_404(Activity, pk=pk)
         form = ReturnForm(request.POST)
         if not form.is_valid():
             messages_from_form(request, form)
             return redirect("activities:activity_detail", pk=pk)
+        version = form.cleaned_data["version"]
         try:
             activity_return(
-                activity=activity, by=request.user, comment=form.cleaned_data["comment"]
+                activity=activity,
+                by=request.user,
+                comment=form.cleaned_data["comment"],
+                expected_version=version,
             )
+        except StaleEditError as stale:
+            messages.error(request, _review_refusal(stale, version))
+            return self.current_record(request, pk, comment=form.cleaned_data["comment"])
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
@@ -796,3 +835,11 @@ class ActivityReturnView(StaffRequiredMixin, View):
                 request, _("Returned to the convener: %(activity)s") % {"activity": activity}
             )
         return redirect("schedule:review_list")
+
+    def current_record(self, request, pk, *, comment):
+        """The activity page as it is now (409), the staff's comment kept in its form."""
+        page = ActivityDetailView()
+        page.setup(request, pk=pk)
+        page.object = page.get_object()
+        context = page.get_context_data(return_form=ReturnForm(initial={"comment": comment}))
+        return page.render_to_response(context, status=409)
