@@ -106,10 +106,29 @@ def guest_name_list(text):
     return [name for name in GUEST_NAME_SEPARATORS.split(text or "") if name]
 
 
+# The refusal of an edit form whose version is not a number any record has (an altered page).
+EDIT_VERSION_INVALID = _(
+    "This form's version number is not valid (the page may have been altered), so nothing "
+    "was saved: reload the page and make your changes again."
+)
+VERSION_LARGEST = 2**31 - 1  # a PositiveIntegerField holds no more
+
+
 class ActivityForm(forms.ModelForm):
     # The version the form was opened at: a save is refused if someone saved since, and an
-    # edit without it is refused too (activities.services.activity_record).
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    # edit without it is refused too (activities.services.activity_record). It is hidden, so
+    # a bad value is reported above the form (clean), not on a field nobody sees.
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        required=False,
+        min_value=1,
+        max_value=VERSION_LARGEST,
+        error_messages={
+            "invalid": EDIT_VERSION_INVALID,
+            "min_value": EDIT_VERSION_INVALID,
+            "max_value": EDIT_VERSION_INVALID,
+        },
+    )
     # A one-time token of a new record's form: posting it twice returns the first record.
     submission_token = forms.RegexField(
         regex=r"^[0-9a-f]{32}$", widget=forms.HiddenInput, required=False
@@ -184,6 +203,10 @@ class ActivityForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        # An altered version is said above the form, where the user sees it.
+        self.version_refused = "version" in self._errors
+        if self.version_refused:
+            self.add_error(None, self._errors.pop("version"))
         plan = cleaned.get("plan")
         if plan is not None and (
             self.instance.pk is not None or plan.group != cleaned.get("group")

@@ -28,6 +28,7 @@ from activities.attendance import member_json, member_search, script_text
 from activities.export import activity_list_file_name, activity_list_workbook
 from activities.filters import ActivityFilterSet
 from activities.forms import (
+    EDIT_VERSION_INVALID,
     REVIEW_STALE,
     REVIEW_VERSION_INVALID,
     REVIEW_VERSION_MISSING,
@@ -554,6 +555,9 @@ class ActivityFormView(ActivityEditorRequiredMixin, TemplateView):
         stored = (self.activity.status, self.activity.review_status)
         forms = self.build_forms(request.POST)
         if not all([f.is_valid() for f in forms.values()]):
+            if getattr(forms["form"], "version_refused", False):
+                # The form's own message says what is wrong; the fields are not to blame.
+                return self.render_to_response(self.get_context_data(forms=forms, stale=True))
             messages.error(request, _("Nothing was saved: please correct the marked fields."))
             return self.render_to_response(self.get_context_data(forms=forms))
         form = forms["form"]
@@ -576,7 +580,7 @@ class ActivityFormView(ActivityEditorRequiredMixin, TemplateView):
                 )
         except StaleEditError as stale:
             form.instance.pk, form.instance.number, form.instance.review_status = saved_state
-            form.add_error(None, str(stale))
+            form.add_error(None, _edit_refusal(stale, form.cleaned_data.get("version")))
             return self.render_to_response(self.get_context_data(forms=forms, stale=True))
         except IntegrityError:
             # Two posts of one form at the same moment: the other one made the record.
@@ -601,6 +605,17 @@ class ActivityFormView(ActivityEditorRequiredMixin, TemplateView):
         if needs_approval:
             messages.info(request, _("The record now awaits the staff's approval."))
         return HttpResponseRedirect(reverse("activities:activity_detail", args=[activity.pk]))
+
+
+def _edit_refusal(stale, posted_version):
+    """The message refusing an edit at `posted_version` (an int or None) that StaleEditError
+    `stale` stopped: saved by someone since, or a version ahead of the stored one, which no
+    page ever showed (an altered form)."""
+    if not isinstance(stale, MissingVersionError) and posted_version is not None:
+        stored = Activity.objects.filter(pk=stale.record.pk).values_list("version", flat=True)
+        if posted_version > (stored.first() or 0):
+            return str(EDIT_VERSION_INVALID)
+    return str(stale)
 
 
 class ActivityCreateView(ActivityFormView):
