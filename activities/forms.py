@@ -12,6 +12,8 @@ from django.utils.translation import ngettext
 
 from activities.attendance import attendance_board
 from activities.models import (
+    FIRST_DAY,
+    LAST_DAY,
     Activity,
     GroupMembership,
     LeaderPresence,
@@ -22,6 +24,29 @@ from activities.models import (
 from members.models import FederationRole, Member
 
 DATE_INPUT = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+# A record's day: the browser's picker offers only the years the reports cover; the model
+# refuses any other (activities.models.day_range_error), whatever the browser sent.
+RECORD_DATE_INPUT = forms.DateInput(
+    format="%Y-%m-%d",
+    attrs={"type": "date", "min": FIRST_DAY.isoformat(), "max": LAST_DAY.isoformat()},
+)
+# A summary is a few paragraphs (the seed's run to a few hundred characters); 5,000 is about
+# three printed A4 pages, as much as the filing copy and the year-end report can carry. A
+# longer text (a full speech, a research report) belongs in an attachment or an outcome.
+SUMMARY_MAX_LENGTH = 5000
+
+
+def summary_field(label, too_long):
+    """The summary (or plan) text of an activity form: at most SUMMARY_MAX_LENGTH characters,
+    refused with `too_long` (a message with %(limit_value)s and %(show_value)s, the limit and
+    the text's length) that says what to do with a longer text."""
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=SUMMARY_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"max_length": too_long},
+    )
 
 
 def members_with_current_group(queryset):
@@ -81,10 +106,29 @@ def guest_name_list(text):
     return [name for name in GUEST_NAME_SEPARATORS.split(text or "") if name]
 
 
+# The refusal of an edit form whose version is not a number any record has (an altered page).
+EDIT_VERSION_INVALID = _(
+    "This form's version number is not valid (the page may have been altered), so nothing "
+    "was saved: reload the page and make your changes again."
+)
+VERSION_LARGEST = 2**31 - 1  # a PositiveIntegerField holds no more
+
+
 class ActivityForm(forms.ModelForm):
     # The version the form was opened at: a save is refused if someone saved since, and an
-    # edit without it is refused too (activities.services.activity_record).
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    # edit without it is refused too (activities.services.activity_record). It is hidden, so
+    # a bad value is reported above the form (clean), not on a field nobody sees.
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        required=False,
+        min_value=1,
+        max_value=VERSION_LARGEST,
+        error_messages={
+            "invalid": EDIT_VERSION_INVALID,
+            "min_value": EDIT_VERSION_INVALID,
+            "max_value": EDIT_VERSION_INVALID,
+        },
+    )
     # A one-time token of a new record's form: posting it twice returns the first record.
     submission_token = forms.RegexField(
         regex=r"^[0-9a-f]{32}$", widget=forms.HiddenInput, required=False
@@ -95,6 +139,13 @@ class ActivityForm(forms.ModelForm):
         queryset=Activity.objects.filter(status=Activity.Status.PLANNED, archived_at__isnull=True),
         widget=forms.HiddenInput,
         required=False,
+    )
+    summary = summary_field(
+        _("summary"),
+        _(
+            "Keep the summary to %(limit_value)s characters (this one has %(show_value)s): "
+            "shorten it, or attach the full text as a PDF."
+        ),
     )
     attendees = AttendeeChoiceField(
         label=_("Attendance"),
@@ -122,9 +173,8 @@ class ActivityForm(forms.ModelForm):
             "guest_names",
         ]
         widgets = {
-            "date": DATE_INPUT,
+            "date": RECORD_DATE_INPUT,
             "start_time": forms.TimeInput(format="%H:%M", attrs={"type": "time"}),
-            "summary": forms.Textarea(attrs={"rows": 4}),
             "other_participants": forms.NumberInput(attrs={"min": 0, "inputmode": "numeric"}),
         }
 
@@ -153,6 +203,10 @@ class ActivityForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        # An altered version is said above the form, where the user sees it.
+        self.version_refused = "version" in self._errors
+        if self.version_refused:
+            self.add_error(None, self._errors.pop("version"))
         plan = cleaned.get("plan")
         if plan is not None and (
             self.instance.pk is not None or plan.group != cleaned.get("group")
@@ -318,7 +372,7 @@ class PublicityForm(forms.ModelForm):
     class Meta:
         model = Publicity
         fields = ["channel", "date", "title", "link"]
-        widgets = {"date": DATE_INPUT}
+        widgets = {"date": RECORD_DATE_INPUT}
 
 
 LeaderFormSet = inlineformset_factory(
@@ -486,7 +540,42 @@ class ConvenersForm(forms.Form):
         return conveners
 
 
-class ReturnForm(forms.Form):
+# The refusals of an approval or a return whose page showed another version of the record.
+REVIEW_VERSION_MISSING = _(
+    "This approval form does not say which version of the record you looked at, so nothing "
+    "was approved or returned. Open the record again, check it, then decide."
+)
+REVIEW_VERSION_INVALID = _(
+    "This approval form's version number is not one the record has had (the page may have "
+    "been altered), so nothing was approved or returned. Open the record again, check it, "
+    "then decide."
+)
+REVIEW_STALE = _(
+    "This record was changed after you opened it, so nothing was approved or returned. Check "
+    "the current content below, then approve or return it again."
+)
+
+
+class ReviewForm(forms.Form):
+    """An approval: the version of the record the page showed (members.locking), so that
+    what is approved is what the staff looked at, never a later edit."""
+
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=1,
+        max_value=2**31 - 1,
+        error_messages={
+            "required": REVIEW_VERSION_MISSING,
+            "invalid": REVIEW_VERSION_INVALID,
+            "min_value": REVIEW_VERSION_INVALID,
+            "max_value": REVIEW_VERSION_INVALID,
+        },
+    )
+
+
+class ReturnForm(ReviewForm):
+    """A return to the convener: the version the page showed, and what to change."""
+
     comment = forms.CharField(
         label=_("What should the convener change?"),
         widget=forms.Textarea(attrs={"rows": 3}),

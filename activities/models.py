@@ -14,6 +14,23 @@ from simple_history.models import HistoricalRecords
 from members.locking import VersionedSave
 from members.models import FederationRole, Member
 
+# The years a record's day may fall in: the years the reports cover (reports.tallies takes
+# them from here), so that no held activity or publicity item is left out of every report.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+FIRST_DAY, LAST_DAY = datetime.date(FIRST_YEAR, 1, 1), datetime.date(LAST_YEAR, 12, 31)
+
+
+def day_range_error(day):
+    """The message refusing `day` (a date, or None) when it lies outside FIRST_DAY..LAST_DAY
+    (the reports' years), else None. A typo such as 0001-01-01 or 9999-12-31 is refused here
+    rather than saved and then missing from every tally."""
+    if day is None or FIRST_DAY <= day <= LAST_DAY:
+        return None
+    return _("Enter a date between %(first)s and %(last)s.") % {
+        "first": date_format(FIRST_DAY, "DATE_FORMAT"),
+        "last": date_format(LAST_DAY, "DATE_FORMAT"),
+    }
+
 
 class Theme(models.TextChoices):
     """The six themes of the rotation system, in the order the federation lists them."""
@@ -391,6 +408,9 @@ class Activity(VersionedSave, models.Model):
 
     def clean(self):
         errors = {}
+        if out_of_range := day_range_error(self.date):
+            # Checked first: a day no report covers has no duty month to ask about either.
+            raise ValidationError({"date": out_of_range})
         if self.status == self.Status.HELD and self.date and self.date > timezone.localdate():
             errors["date"] = _("A held activity cannot be dated in the future.")
         if self.status == self.Status.CANCELLED and not self.cancel_reason.strip():
@@ -516,7 +536,7 @@ class Outcome(models.Model):
         ordering = ["-year", "kind", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(year__gte=2000) & Q(year__lte=2100),
+                condition=Q(year__gte=FIRST_YEAR) & Q(year__lte=LAST_YEAR),
                 name="outcome_year_plausible",
                 violation_error_message=_("Enter a year between 2000 and 2100."),
             )
@@ -552,6 +572,10 @@ class Publicity(models.Model):
 
     def __str__(self):
         return self.get_channel_display()
+
+    def clean(self):
+        if out_of_range := day_range_error(self.date):
+            raise ValidationError({"date": out_of_range})
 
 
 class ActivityCounter(models.Model):
@@ -612,7 +636,7 @@ class ScheduleEntry(models.Model):
                 violation_error_message=_("Months run from 1 to 12."),
             ),
             models.CheckConstraint(
-                condition=Q(year__gte=2000) & Q(year__lte=2100),
+                condition=Q(year__gte=FIRST_YEAR) & Q(year__lte=LAST_YEAR),
                 name="schedule_year_plausible",
                 violation_error_message=_("Enter a year between 2000 and 2100."),
             ),

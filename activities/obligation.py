@@ -37,6 +37,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from activities.models import Activity, Attendance, GroupMembership
+from fuan_rotation.paging import forgiving_page
 from members.models import FederationRole, Member
 
 
@@ -167,7 +168,7 @@ def obligation_page(year, *, groups=None, missing_only=True, page=1, per_page=PA
     """(counts, page) for /obligation/<year>/: ``counts`` as obligation_counts; ``page`` a
     Django Page of obligation_queryset's rows, ``per_page`` a page, each with `attended`
     (counted activities that year) and `year_memberships`. ``page`` is whatever the query
-    string said: a number out of range or not a number gives the last or the first page,
+    string said: a number past the end gives the last page, one below 1 or not a number the first,
     never an error. Four queries whatever the roster's size."""
     counts = obligation_counts(year, groups=groups)
     members = _with_year_memberships(
@@ -176,7 +177,7 @@ def obligation_page(year, *, groups=None, missing_only=True, page=1, per_page=PA
     paginator = Paginator(members, per_page)
     # The count is known already: the paginator need not ask for it again.
     paginator.count = counts["missing"] if missing_only else counts["bound"]
-    page = paginator.get_page(page)
+    page = forgiving_page(paginator, page)
     page.object_list = rows = list(page.object_list)
     # How many activities, for the page's rows only: one grouped read of their attendance.
     attended = dict(

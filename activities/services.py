@@ -319,9 +319,25 @@ def activity_submit(*, activity, by):
     return activity
 
 
+def _review_claim(activity, expected_version):
+    """Lock `activity` for a review decision and check it is still the version the staff
+    looked at (members.locking.version_claim: StaleEditError, or MissingVersionError when
+    `expected_version` is None). Returns the record as stored."""
+    current = Activity.objects.select_for_update().get(pk=activity.pk)
+    if current.review_status == Activity.Review.PENDING:
+        version_claim(current, expected_version)
+    return current
+
+
 @transaction.atomic
-def activity_approve(*, activity, by):
-    activity = Activity.objects.select_for_update().get(pk=activity.pk)
+def activity_approve(*, activity, by, expected_version=NOT_CHECKED):
+    """Approve a convener's pending record: it counts from now on and takes its number.
+
+    `expected_version` is the version the approving page showed (an int): a record changed
+    since is not approved (StaleEditError; None: MissingVersionError), so nobody approves
+    content they never saw. Not pending: ValidationError.
+    """
+    activity = _review_claim(activity, expected_version)
     if activity.review_status != Activity.Review.PENDING:
         raise ValidationError(_("Only a record awaiting approval can be approved."))
     activity.review_status = Activity.Review.APPROVED
@@ -335,12 +351,16 @@ def activity_approve(*, activity, by):
 
 
 @transaction.atomic
-def activity_return(*, activity, by, comment):
-    """Send a record back to its convener with a comment saying what to change."""
+def activity_return(*, activity, by, comment, expected_version=NOT_CHECKED):
+    """Send a record back to its convener with a comment saying what to change.
+
+    `expected_version` as for activity_approve: a comment on a version the staff did not see
+    is not sent (StaleEditError or MissingVersionError).
+    """
     comment = (comment or "").strip()
     if not comment:
         raise ValidationError({"comment": _("Say what the convener should change.")})
-    activity = Activity.objects.select_for_update().get(pk=activity.pk)
+    activity = _review_claim(activity, expected_version)
     if activity.review_status != Activity.Review.PENDING:
         raise ValidationError(_("Only a record awaiting approval can be returned."))
     activity.review_status = Activity.Review.RETURNED

@@ -28,6 +28,10 @@ from activities.attendance import member_json, member_search, script_text
 from activities.export import activity_list_file_name, activity_list_workbook
 from activities.filters import ActivityFilterSet
 from activities.forms import (
+    EDIT_VERSION_INVALID,
+    REVIEW_STALE,
+    REVIEW_VERSION_INVALID,
+    REVIEW_VERSION_MISSING,
     ActivityForm,
     ConvenersForm,
     LeaderFormSet,
@@ -35,6 +39,7 @@ from activities.forms import (
     OutcomeFormSet,
     PublicityFormSet,
     ReturnForm,
+    ReviewForm,
     kept_rows,
 )
 from activities.history import activity_changes, group_changes
@@ -61,10 +66,10 @@ from activities.services import (
 )
 from fuan_rotation import ratelimit
 from fuan_rotation.formal import CONTENT_TYPE, spooled_output
-from fuan_rotation.paging import ForgivingPaginationMixin
+from fuan_rotation.paging import ForgivingPaginationMixin, forgiving_page
 from fuan_rotation.params import month_param, positive_int
 from members.access import record_access
-from members.locking import StaleEditError
+from members.locking import MissingVersionError, StaleEditError
 from members.models import FederationRole, PersonalDataAccess
 from members.permissions import StaffRequiredMixin
 
@@ -184,7 +189,9 @@ class GroupDetailView(DetailView):
             .select_related("member")
             .order_by("-is_convener", "member__stroke_key", "pk")
         )
-        page = Paginator(current, self.MEMBERS_PER_PAGE).get_page(self.request.GET.get("page"))
+        page = forgiving_page(
+            Paginator(current, self.MEMBERS_PER_PAGE), self.request.GET.get("page")
+        )
         visibility = MobileVisibility(self.request.user)
         current = list(page.object_list)
         for membership in current:
@@ -255,12 +262,15 @@ class GroupMembersEditView(StaffRequiredMixin, TemplateView):
                 prefix="conveners",
             ),
         )
-        members_page = Paginator(
-            self.group.memberships.current()
-            .select_related("member")
-            .order_by("-is_convener", "member__stroke_key", "pk"),
-            self.MEMBERS_PER_PAGE,
-        ).get_page(self.request.GET.get("page"))
+        members_page = forgiving_page(
+            Paginator(
+                self.group.memberships.current()
+                .select_related("member")
+                .order_by("-is_convener", "member__stroke_key", "pk"),
+                self.MEMBERS_PER_PAGE,
+            ),
+            self.request.GET.get("page"),
+        )
         return super().get_context_data(
             group=self.group, members_page=members_page, search=search, **kwargs
         )
@@ -415,6 +425,8 @@ class ActivityDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         activity = self.object
+        # A return refused as out of date comes back with the staff's comment in its form.
+        return_form = kwargs.pop("return_form", None) or ReturnForm()
         return super().get_context_data(
             attendances=activity.attendances.select_related("member").order_by(
                 "member__stroke_key"
@@ -428,7 +440,7 @@ class ActivityDetailView(DetailView):
                 activity.archived_at is None
                 and convened_groups(self.request.user).filter(pk=activity.group_id).exists()
             ),
-            return_form=ReturnForm(),
+            return_form=return_form,
             changes=activity_changes(activity) if self.request.user.is_office_staff else None,
             **kwargs,
         )
@@ -543,6 +555,9 @@ class ActivityFormView(ActivityEditorRequiredMixin, TemplateView):
         stored = (self.activity.status, self.activity.review_status)
         forms = self.build_forms(request.POST)
         if not all([f.is_valid() for f in forms.values()]):
+            if getattr(forms["form"], "version_refused", False):
+                # The form's own message says what is wrong; the fields are not to blame.
+                return self.render_to_response(self.get_context_data(forms=forms, stale=True))
             messages.error(request, _("Nothing was saved: please correct the marked fields."))
             return self.render_to_response(self.get_context_data(forms=forms))
         form = forms["form"]
@@ -565,7 +580,7 @@ class ActivityFormView(ActivityEditorRequiredMixin, TemplateView):
                 )
         except StaleEditError as stale:
             form.instance.pk, form.instance.number, form.instance.review_status = saved_state
-            form.add_error(None, str(stale))
+            form.add_error(None, _edit_refusal(stale, form.cleaned_data.get("version")))
             return self.render_to_response(self.get_context_data(forms=forms, stale=True))
         except IntegrityError:
             # Two posts of one form at the same moment: the other one made the record.
@@ -590,6 +605,17 @@ class ActivityFormView(ActivityEditorRequiredMixin, TemplateView):
         if needs_approval:
             messages.info(request, _("The record now awaits the staff's approval."))
         return HttpResponseRedirect(reverse("activities:activity_detail", args=[activity.pk]))
+
+
+def _edit_refusal(stale, posted_version):
+    """The message refusing an edit at `posted_version` (an int or None) that StaleEditError
+    `stale` stopped: saved by someone since, or a version ahead of the stored one, which no
+    page ever showed (an altered form)."""
+    if not isinstance(stale, MissingVersionError) and posted_version is not None:
+        stored = Activity.objects.filter(pk=stale.record.pk).values_list("version", flat=True)
+        if posted_version > (stored.first() or 0):
+            return str(EDIT_VERSION_INVALID)
+    return str(stale)
 
 
 class ActivityCreateView(ActivityFormView):
@@ -761,11 +787,34 @@ def _safe_next(request):
     return None
 
 
+def _review_refusal(stale, posted_version):
+    """The message refusing an approval or return at `posted_version` (an int) that
+    StaleEditError `stale` stopped: the record changed since, or the page's version is one it
+    never had (a version ahead of the stored one was not shown by any page)."""
+    if isinstance(stale, MissingVersionError):
+        return str(REVIEW_VERSION_MISSING)
+    stored = Activity.objects.filter(pk=stale.record.pk).values_list("version", flat=True)
+    if posted_version is not None and posted_version > (stored.first() or 0):
+        return str(REVIEW_VERSION_INVALID)
+    return str(REVIEW_STALE)
+
+
 class ActivityApproveView(StaffRequiredMixin, View):
+    """Approve a pending record at the version the page showed; a record changed since is
+    refused and shown as it is now (the activity page), never approved unseen."""
+
     def post(self, request, pk):
         activity = get_object_or_404(Activity, pk=pk)
+        form = ReviewForm(request.POST)
+        if not form.is_valid():
+            messages_from_form(request, form)
+            return redirect("activities:activity_detail", pk=pk)
+        version = form.cleaned_data["version"]
         try:
-            activity_approve(activity=activity, by=request.user)
+            activity_approve(activity=activity, by=request.user, expected_version=version)
+        except StaleEditError as stale:
+            messages.error(request, _review_refusal(stale, version))
+            return redirect("activities:activity_detail", pk=pk)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
@@ -774,16 +823,26 @@ class ActivityApproveView(StaffRequiredMixin, View):
 
 
 class ActivityReturnView(StaffRequiredMixin, View):
+    """Return a pending record to its convener, at the version the page showed. Refused, the
+    activity page shows the record as it is now with the comment kept in the form."""
+
     def post(self, request, pk):
         activity = get_object_or_404(Activity, pk=pk)
         form = ReturnForm(request.POST)
         if not form.is_valid():
             messages_from_form(request, form)
             return redirect("activities:activity_detail", pk=pk)
+        version = form.cleaned_data["version"]
         try:
             activity_return(
-                activity=activity, by=request.user, comment=form.cleaned_data["comment"]
+                activity=activity,
+                by=request.user,
+                comment=form.cleaned_data["comment"],
+                expected_version=version,
             )
+        except StaleEditError as stale:
+            messages.error(request, _review_refusal(stale, version))
+            return self.current_record(request, pk, comment=form.cleaned_data["comment"])
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
@@ -791,3 +850,11 @@ class ActivityReturnView(StaffRequiredMixin, View):
                 request, _("Returned to the convener: %(activity)s") % {"activity": activity}
             )
         return redirect("schedule:review_list")
+
+    def current_record(self, request, pk, *, comment):
+        """The activity page as it is now (409), the staff's comment kept in its form."""
+        page = ActivityDetailView()
+        page.setup(request, pk=pk)
+        page.object = page.get_object()
+        context = page.get_context_data(return_form=ReturnForm(initial={"comment": comment}))
+        return page.render_to_response(context, status=409)

@@ -115,6 +115,12 @@ def _extras():
             year=year, month=month, group=group, by=staff, note="据年度轮值安排表补录"
         )
     held = Activity.objects.filter(group=group1, status=Activity.Status.HELD).order_by("-date")[0]
+    # Opened on its day (a day that has passed takes no new check-in), then reopened by the
+    # staff for a late list, as the office does.
+    on_the_day = datetime.datetime.combine(
+        held.date, datetime.time(9), timezone.get_default_timezone()
+    )
+    checkin_open(activity=held, by=staff, now=on_the_day)
     checkin_open(activity=held, by=staff)
     activity_save(
         activity=Activity(

@@ -65,6 +65,8 @@ from django.utils.translation import gettext_lazy as _
 
 from activities import obligation
 from activities.models import (
+    FIRST_YEAR,
+    LAST_YEAR,
     Activity,
     Attendance,
     LeaderPresence,
@@ -75,9 +77,6 @@ from activities.models import (
     attendee_count,
 )
 from members.models import FederationRole, Member, PublicOffice
-
-FIRST_YEAR = 2000
-LAST_YEAR = 2100
 
 
 class PeriodError(ValueError):

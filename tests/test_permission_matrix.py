@@ -178,6 +178,15 @@ def world(group1, group2, staff_user, leader_user, convener_user, other_convener
     webhook = ChatWebhook.objects.create(
         platform="wecom", name="执委群", url="http://127.0.0.1:9/cgi-bin/webhook/send?key=k"
     )
+    # Opened on the activity's day (a day that has passed takes no new check-in), and
+    # reopened by the staff for a late list: open now.
+    checkin_open(
+        activity=activity,
+        by=staff_user,
+        now=datetime.datetime.combine(
+            activity.date, datetime.time(9), timezone.get_default_timezone()
+        ),
+    )
     checkin = checkin_open(activity=activity, by=staff_user)
     OutcomeFactory(activity=activity, year=activity.date.year, title="关于电机产业的建议")
     PublicityFactory(activity=activity, title="电机电器组开展法治教育")

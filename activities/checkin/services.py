@@ -5,8 +5,11 @@ import datetime
 import secrets
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from activities.models import Activity, CheckIn, CheckInLog, CheckInSession
 from activities.services import attendance_set
@@ -43,13 +46,38 @@ def checkin_window(activity, *, now=None):
     return opens, closes
 
 
+def checkin_open_refusal(activity, *, by, session, now=None):
+    """Why `by` may not open or reopen `activity`'s check-in now, as a message; None when they
+    may. `session` is the activity's CheckInSession, or None before the first opening.
+
+    Check-in records presence on the day (Asia/Shanghai), so an activity dated before today
+    takes no new check-in from anyone: a list collected months later would tick people who
+    merely opened a link. On or before the day, staff and conveners open and reopen it. After
+    the day, staff alone may reopen a check-in that was opened (to collect a late list the same
+    evening, checkin_window); attendance found later is ticked on the record itself.
+    """
+    today = timezone.localdate(now) if now is not None else timezone.localdate()
+    if activity.date >= today:
+        return None
+    if session is not None and by is not None and by.is_office_staff:
+        return None
+    return _(
+        "The activity was on %(date)s, a day that has passed: check-in opens only up to the "
+        "end of the activity's day. Tick late attendance on the record instead."
+    ) % {"date": date_format(activity.date, "DATE_FORMAT")}
+
+
 @transaction.atomic
 def checkin_open(*, activity, by, now=None):
     """Open the activity's check-in (first time: a new secret token and the default window),
     or reopen it: the same token works again, the window stretched to today if it had ended.
-    Returns the CheckInSession."""
-    now = now or timezone.now()
+    Returns the CheckInSession. An activity whose day has passed: checkin_open_refusal
+    (ValidationError with its message, nothing changed)."""
     session = CheckInSession.objects.select_for_update().filter(activity=activity).first()
+    refusal = checkin_open_refusal(activity, by=by, session=session, now=now)
+    if refusal is not None:
+        raise ValidationError(refusal, code="checkin_day_passed")
+    now = now or timezone.now()
     if session is None:
         opens, closes = checkin_window(activity, now=now)
         session = CheckInSession(

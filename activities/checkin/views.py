@@ -6,6 +6,7 @@ import logging
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.mixins import UserPassesTestMixin
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -32,6 +33,7 @@ from activities.checkin.services import (
     checkin_log_only,
     checkin_member_record,
     checkin_open,
+    checkin_open_refusal,
 )
 from activities.models import Activity, CheckInLog, CheckInSession
 from activities.services import convened_groups
@@ -67,7 +69,12 @@ class CheckInManageView(CheckInManagerRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         activity = self.activity
         session = CheckInSession.objects.filter(activity=activity).first()
-        context = {"activity": activity, "session": session, "now": timezone.now()}
+        context = {
+            "activity": activity,
+            "session": session,
+            "now": timezone.now(),
+            "open_refusal": checkin_open_refusal(activity, by=self.request.user, session=session),
+        }
         if session is not None:
             link = self.request.build_absolute_uri(
                 reverse("checkin:checkin_public", args=[session.token])
@@ -87,8 +94,12 @@ class CheckInManageView(CheckInManagerRequiredMixin, TemplateView):
         action = request.POST.get("action")
         activity = self.activity
         if action == "open":
-            checkin_open(activity=activity, by=request.user)
-            messages.success(request, _("Check-in is open."))
+            try:
+                checkin_open(activity=activity, by=request.user)
+            except ValidationError as refusal:
+                messages.error(request, " ".join(refusal.messages))
+            else:
+                messages.success(request, _("Check-in is open."))
         elif action == "close":
             session = get_object_or_404(CheckInSession, activity=activity)
             checkin_close(session=session, by=request.user)

@@ -29,7 +29,14 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from activities import obligation
-from activities.models import Activity, Attendance, GroupMembership, RotationGroup
+from activities.models import (
+    FIRST_YEAR,
+    LAST_YEAR,
+    Activity,
+    Attendance,
+    GroupMembership,
+    RotationGroup,
+)
 from activities.roster.mobiles import ContactVisibility
 from activities.services import convened_groups
 from members.models import FederationRole, Member, PublicOffice, Role
@@ -38,9 +45,6 @@ NO_GROUP = "0"
 TOOK_PART, DID_NOT_TAKE_PART = "yes", "no"
 VISITOR = "yes"
 OBLIGATION_BOUND, OBLIGATION_MET, OBLIGATION_MISSING = "bound", "met", "missing"
-# The years a report may cover (reports.tallies.FIRST_YEAR and LAST_YEAR; reports depends on
-# activities, not the reverse): a period outside them is ignored, as the report refuses it.
-FIRST_YEAR, LAST_YEAR = 2000, 2100
 PERIOD_FILTERS = ("from", "to", "scope", "in_group", "took_part", "obligation", "visitor")
 
 

@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from activities.forms import expired_form_message
+from activities.forms import RECORD_DATE_INPUT, expired_form_message, summary_field
 from activities.models import Activity, ChatWebhook, RotationGroup
 
 MONTH_CHOICES = [(m, _("Month %(month)s") % {"month": m}) for m in range(1, 13)]
@@ -89,6 +89,14 @@ class ActivityPlanForm(forms.ModelForm):
         regex=r"^[0-9a-f]{32}$", widget=forms.HiddenInput, required=False
     )
 
+    summary = summary_field(
+        _("Plan"),
+        _(
+            "Keep the plan to %(limit_value)s characters (this one has %(show_value)s): "
+            "shorten it, or attach the full text as a PDF."
+        ),
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
@@ -99,11 +107,9 @@ class ActivityPlanForm(forms.ModelForm):
     class Meta:
         model = Activity
         fields = ["date", "start_time", "theme", "title", "place", "host_enterprise", "summary"]
-        labels = {"summary": _("Plan")}
         widgets = {
-            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "date": RECORD_DATE_INPUT,
             "start_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-            "summary": forms.Textarea(attrs={"rows": 4}),
         }
 
     def clean(self):

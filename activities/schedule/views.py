@@ -21,6 +21,8 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from activities.models import (
+    FIRST_YEAR,
+    LAST_YEAR,
     Activity,
     Attendance,
     CalendarFeed,
@@ -70,7 +72,8 @@ from members.locking import StaleEditError, version_claim
 from members.permissions import StaffRequiredMixin
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-MIN_YEAR, MAX_YEAR = 2000, 2100
+# The years a schedule may be for: the reports' (activities.models.FIRST_YEAR, LAST_YEAR).
+MIN_YEAR, MAX_YEAR = FIRST_YEAR, LAST_YEAR
 FEED_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 

@@ -104,14 +104,37 @@ def test_a_reversed_period_is_explained_and_ignored_like_an_invalid_day(staff_cl
         ("members:member_list", "99", "last"),
         ("members:member_list", "abc", 1),
         ("activities:activity_list", "99", "last"),
-        ("activities:activity_list", "0", "last"),
+        ("activities:activity_list", "0", 1),
+        ("activities:activity_list", "-1", 1),
+        ("members:member_list", "0", 1),
+        ("audit:access_log_list", "-5", 1),
         ("audit:access_log_list", "99999999999999999999", "last"),
     ],
 )
 def test_a_page_past_the_end_shows_the_last_not_a_404(staff_client, group1, url_name, page, shown):
-    """An old link to a list that has since shrunk opens its last page (Paginator.get_page),
-    as the obligation, outcome and publicity lists do; a page that is not a number the first."""
-    response = staff_client.get(reverse(url_name), {"page": page})
+    """An old link to a list that has since shrunk opens its last page, as the obligation,
+    outcome and publicity lists do; a page below 1 or not a number the first (never the last:
+    ``?page=0`` used to open a long list at its end)."""
+    from activities.roster.views import MemberListView
+    from activities.views import ActivityListView
+    from members.views import PersonalDataAccessListView
+    from tests.factories import ActivityFactory
+
+    for _ in range(3):
+        MemberFactory()
+        ActivityFactory(group=group1)
+    for _ in range(3):
+        staff_client.get(reverse("activities:activity_export"))  # an access log row each
+    views = (MemberListView, ActivityListView, PersonalDataAccessListView)
+    saved = [view.paginate_by for view in views]
+    for view in views:
+        view.paginate_by = 1
+    try:
+        response = staff_client.get(reverse(url_name), {"page": page})
+    finally:
+        for view, size in zip(views, saved, strict=True):
+            view.paginate_by = size
     assert response.status_code == 200
     page_obj = response.context["page_obj"]
+    assert page_obj.paginator.num_pages > 1
     assert page_obj.number == (page_obj.paginator.num_pages if shown == "last" else shown)

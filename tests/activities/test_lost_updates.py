@@ -53,6 +53,38 @@ def test_second_activity_save_is_refused_with_a_way_to_reload(group1):
     assert activity.title == "乙的修改"
 
 
+ALTERED = "此表单的版本号无效（页面可能被改动过），因此未保存任何内容：请重新载入页面后再修改。"
+MISSING = "此表单没有注明打开时的版本"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "version, message",
+    [
+        ("abc", ALTERED),
+        ("1.5", ALTERED),
+        ("0", ALTERED),
+        ("-1", ALTERED),
+        ("9" * 30, ALTERED),
+        ("999", ALTERED),  # ahead of the record's own: no page showed it
+        ("", MISSING),
+    ],
+)
+def test_an_altered_version_says_what_is_wrong(staff_client, group1, version, message):
+    activity = ActivityFactory(group=group1, title="原标题")
+    url = reverse("activities:activity_edit", args=[activity.pk])
+    response = staff_client.post(url, activity_data(group1, title="新标题", version=version))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert message in page
+    assert "data-form-errors" in page and "data-stale-edit" in page
+    # Not the generic message: no field is to blame.
+    assert "请修改标出的栏目后再保存" not in page
+    assert "新标题" in page
+    activity.refresh_from_db()
+    assert activity.title == "原标题"
+
+
 @pytest.mark.django_db
 def test_second_member_save_is_refused():
     member = MemberFactory(name="林测试", mobile="13959301111")

@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from activities.models import Activity, Theme
 from activities.schedule.services import schedule_set_month
@@ -216,7 +217,12 @@ def test_a_plan_with_a_check_in_or_of_another_group_is_kept(
     today.set(datetime.date(2026, 11, 20))
     schedule_set_month(year=2026, month=11, group=group1, by=None, note="据年度安排补录")
     plan = _plan(group1, datetime.date(2026, 11, 12))
-    checkin_open(activity=plan, by=staff_user)
+    # Opened on the plan's day: a day that has passed takes no new check-in.
+    checkin_open(
+        activity=plan,
+        by=staff_user,
+        now=datetime.datetime.combine(plan.date, datetime.time(9), timezone.get_default_timezone()),
+    )
     response, _data = _post_from_month(staff_client, "2026-11", group1, date="2026-11-12")
     assert response.status_code == 302
     plan.refresh_from_db()

@@ -98,11 +98,15 @@ def test_approving_from_the_queue_needs_no_comment_and_returning_does(
     approve = page[page.index(reverse("schedule:activity_approve", args=[activity.pk])) :]
     approve_form = approve[: approve.index("</form>")]
     assert "textarea" not in approve_form and "required" not in approve_form
-    returned = staff_client.post(reverse("schedule:activity_return", args=[activity.pk]), {})
+    returned = staff_client.post(
+        reverse("schedule:activity_return", args=[activity.pk]), {"version": activity.version}
+    )
     assert returned.status_code == 302
     activity.refresh_from_db()
     assert activity.review_status == Activity.Review.PENDING
-    staff_client.post(reverse("schedule:activity_approve", args=[activity.pk]))
+    staff_client.post(
+        reverse("schedule:activity_approve", args=[activity.pk]), {"version": activity.version}
+    )
     activity.refresh_from_db()
     assert activity.review_status == Activity.Review.APPROVED and activity.number
 

@@ -117,7 +117,9 @@ def test_a_conveners_record_is_numbered_on_approval(convener_client, staff_clien
     )
     assert staff_record.status_code == 302
     assert Activity.objects.get(title="机关登记").number == 2  # staff's counts at once
-    staff_client.post(reverse("schedule:activity_approve", args=[pending.pk]))
+    staff_client.post(
+        reverse("schedule:activity_approve", args=[pending.pk]), {"version": pending.version}
+    )
     pending.refresh_from_db()
     assert pending.number == 3  # given when it counts, after the staff's own record
 

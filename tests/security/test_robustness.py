@@ -102,7 +102,7 @@ def test_approval_does_not_redirect_to_another_site(staff_client, group1):
     activity = ActivityFactory(group=group1, review_status=Activity.Review.PENDING)
     response = staff_client.post(
         reverse("schedule:activity_approve", args=[activity.pk]),
-        {"next": "https://evil.example.org/"},
+        {"next": "https://evil.example.org/", "version": activity.version},
     )
     assert response.status_code == 302
     assert response["Location"] == reverse("schedule:review_list")

@@ -125,9 +125,11 @@ def test_without_check_in_the_box_says_the_paper_sheet_counts(group1, staff_clie
 
 @pytest.mark.django_db
 def test_manage_page_opens_shows_the_code_and_closes(group1, staff_client, client):
+    from django.utils import timezone
+
     from tests.factories import ActivityFactory
 
-    activity = ActivityFactory(group=group1)
+    activity = ActivityFactory(group=group1, date=timezone.localdate())
     url = reverse("checkin:checkin_manage", args=[activity.pk])
     assert "data-checkin-qr" not in staff_client.get(url).content.decode()
     staff_client.post(url, {"action": "open"})

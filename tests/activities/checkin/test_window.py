@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from activities.checkin.public import open_session
 from activities.checkin.services import checkin_close, checkin_open, checkin_window
-from activities.models import Activity
+from activities.models import Activity, CheckInSession
 from tests.factories import ActivityFactory
 
 SHANGHAI = timezone.get_default_timezone()
@@ -99,7 +99,10 @@ def test_closed_expired_and_unknown_links_answer_the_same_page(event, group1, st
 @pytest.mark.django_db
 def test_tokens_are_long_and_random(group1, staff_user):
     tokens = {
-        checkin_open(activity=ActivityFactory(group=group1), by=staff_user).token for _ in range(5)
+        checkin_open(
+            activity=ActivityFactory(group=group1, date=timezone.localdate()), by=staff_user
+        ).token
+        for _ in range(5)
     }
     assert len(tokens) == 5
     assert all(len(token) >= 22 for token in tokens)
@@ -111,3 +114,75 @@ def test_a_cancelled_activity_takes_no_check_ins(event, client):
     Activity.objects.filter(pk=activity.pk).update(status="cancelled", cancel_reason="台风")
     url = reverse("checkin:checkin_public", args=[event["session"].token])
     assert client.get(url).status_code == 404
+
+
+PASSED_ZH = "的活动日期已过，扫码签到只在活动当天结束前开放；迟到的出席请在活动记录中勾选。"
+
+
+def _manage(client, activity):
+    return reverse("checkin:checkin_manage", args=[activity.pk])
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", ["staff_client", "convener_client"])
+def test_an_activity_from_years_ago_takes_no_new_check_in(request, group1, who):
+    client = request.getfixturevalue(who)
+    old = ActivityFactory(group=group1, date=datetime.date(2019, 3, 1))
+    page = client.get(_manage(client, old)).content.decode()
+    assert "2019年3月1日" + PASSED_ZH in page and 'value="open"' not in page
+    response = client.post(_manage(client, old), {"action": "open"}, follow=True)
+    assert response.status_code == 200
+    assert "2019年3月1日" + PASSED_ZH in response.content.decode()
+    assert not CheckInSession.objects.filter(activity=old).exists()
+    yesterday = ActivityFactory(
+        group=group1, date=timezone.localdate() - datetime.timedelta(days=1)
+    )
+    client.post(_manage(client, yesterday), {"action": "open"})
+    assert not CheckInSession.objects.filter(activity=yesterday).exists()
+
+
+@pytest.mark.django_db
+def test_a_convener_opens_closes_and_reopens_on_the_day(convener_client, group1, client):
+    activity = ActivityFactory(group=group1, date=timezone.localdate())
+    url = _manage(convener_client, activity)
+    convener_client.post(url, {"action": "open"})
+    session = CheckInSession.objects.get(activity=activity)
+    convener_client.post(url, {"action": "close"})
+    response = convener_client.post(url, {"action": "open"}, follow=True)
+    assert "签到已开放" in response.content.decode()
+    session.refresh_from_db()
+    assert session.closed_at is None
+    assert client.get(reverse("checkin:checkin_public", args=[session.token])).status_code == 200
+
+
+@pytest.mark.django_db
+def test_after_the_day_only_staff_reopen_a_check_in_opened_on_the_day(
+    convener_client, staff_client, staff_user, group1
+):
+    activity = ActivityFactory(group=group1, date=timezone.localdate() - datetime.timedelta(days=1))
+    session = checkin_open(activity=activity, by=staff_user, now=at(activity.date, 9))
+    checkin_close(session=session, by=staff_user, now=at(activity.date, 12))
+    url = _manage(convener_client, activity)
+    page = convener_client.get(url).content.decode()
+    assert PASSED_ZH in page and 'value="open"' not in page
+    convener_client.post(url, {"action": "open"})
+    session.refresh_from_db()
+    assert session.closed_at is not None
+    # Staff may: a late list collected the same evening (checkin_window).
+    assert 'value="open"' in staff_client.get(url).content.decode()
+    staff_client.post(url, {"action": "open"})
+    session.refresh_from_db()
+    assert session.closed_at is None and open_session(session.token) == session
+
+
+@pytest.mark.django_db
+def test_the_service_refuses_a_past_day_whoever_calls_it(group1, staff_user):
+    from django.core.exceptions import ValidationError
+
+    old = ActivityFactory(group=group1, date=datetime.date(2019, 3, 1))
+    with pytest.raises(ValidationError) as refused:
+        checkin_open(activity=old, by=staff_user)
+    assert refused.value.code == "checkin_day_passed"
+    assert not CheckInSession.objects.exists()
+    # On its day it opens.
+    assert checkin_open(activity=old, by=staff_user, now=at(old.date, 8)).token

@@ -61,6 +61,14 @@ def test_pages_hold_every_row_once(standing):
     assert page.paginator.num_pages == 3
 
 
+@pytest.mark.parametrize("page, shown", [("0", 1), ("-1", 1), ("x", 1), ("2", 2), ("999", 3)])
+def test_a_page_below_1_is_the_first_and_past_the_end_the_last(standing, page, shown):
+    _counts, shown_page = obligation.obligation_page(
+        YEAR, missing_only=False, page=page, per_page=2
+    )
+    assert shown_page.number == shown
+
+
 @pytest.mark.parametrize("page", ["x", "0", "999", "-1", "1.5"])
 def test_a_bad_page_number_is_no_error(staff_client, standing, page):
     url = reverse("schedule:obligation", args=[YEAR])

@@ -216,14 +216,17 @@ def test_staff_approve_and_return(staff_client, convener_client, convener_user, 
         == 403
     )
     staff_client.post(
-        reverse("schedule:activity_return", args=[activity.pk]), {"comment": "请补充照片"}
+        reverse("schedule:activity_return", args=[activity.pk]),
+        {"comment": "请补充照片", "version": activity.version},
     )
     activity.refresh_from_db()
     assert activity.review_status == Activity.Review.RETURNED
     page = convener_client.get(reverse("schedule:my_group")).content.decode()
     assert "请补充照片" in page
     activity_submit(activity=activity, by=convener_user)
-    staff_client.post(reverse("schedule:activity_approve", args=[activity.pk]))
+    staff_client.post(
+        reverse("schedule:activity_approve", args=[activity.pk]), {"version": activity.version}
+    )
     activity.refresh_from_db()
     assert activity.review_status == Activity.Review.APPROVED
 
