@@ -7,10 +7,11 @@ The labels and data labels are page text, so they keep the page's size (at least
 everything, text included, down to about 5 px on a phone.
 """
 
-import math
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
+
+from reports.numerals import percent
 
 
 @dataclass(frozen=True)
@@ -79,8 +80,7 @@ def group_chart(report):
     rows = []
     for g in report.groups:
         share = g.participation
-        percent = "—" if share is None else f"{math.floor(share * 1000 + 0.5) / 10:g}%"
         rows.append(
-            (g.label, share or 0, f"{g.participants}/{g.members} · {percent}"),
+            (g.label, share or 0, f"{g.participants}/{g.members} · {percent(share)}"),
         )
     return bars(_("Members who took part, by group"), rows, scale=1)

@@ -6,6 +6,8 @@ are for a small part of a whole said in words (「其中两件为重点提案」
 said in words (「一年半以来」). Before a measure word, 2 is 两 (两件, 两年), elsewhere 二.
 """
 
+import math
+
 DIGITS = "零一二三四五六七八九"
 UNITS = ("", "十", "百", "千")
 
@@ -73,3 +75,14 @@ def span_in_words(months):
     years, rest = divmod(months, 12)
     text = f"{chinese_numeral(years, measure=True)}年"
     return text + "半" if rest >= 6 else text
+
+
+def percent(share):
+    """A share (0 ≤ share ≤ 1, or None) as the report prints a rate: a percentage to one
+    decimal, rounded half up, without a trailing .0 (0.7273 → "72.7%", 1 → "100%", 0.0915 →
+    "9.2%"), or "—" when there is nothing to divide by. The workbook's cells hold the same
+    rates with the number format 0.0 (reports/excel.py), so the page, its charts and the
+    workbook say the same figure."""
+    if share is None:
+        return "—"
+    return f"{math.floor(share * 1000 + 0.5) / 10:g}%"

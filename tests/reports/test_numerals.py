@@ -1,6 +1,6 @@
 import pytest
 
-from reports.numerals import chinese_numeral, span_in_words
+from reports.numerals import chinese_numeral, percent, span_in_words
 
 
 @pytest.mark.parametrize(
@@ -59,3 +59,19 @@ def test_span_in_words(months, words):
 def test_span_needs_a_month():
     with pytest.raises(ValueError):
         span_in_words(0)
+
+
+@pytest.mark.parametrize(
+    ("share", "text"),
+    [
+        (8 / 11, "72.7%"),
+        (1 / 11, "9.1%"),
+        (1, "100%"),
+        (0, "0%"),
+        (0.0005, "0.1%"),  # half up, not to the even digit
+        (126 / 129, "97.7%"),
+        (None, "—"),
+    ],
+)
+def test_a_rate_is_a_percentage_to_one_decimal(share, text):
+    assert percent(share) == text

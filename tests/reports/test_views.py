@@ -1,4 +1,5 @@
 import datetime
+import math
 from urllib.parse import unquote
 
 import pytest
@@ -192,3 +193,28 @@ def test_every_report_table_has_named_column_headers(leader_client, year_2018):
         assert head, table[:120]
         headers = re.findall(r"<th[^>]*>(.*?)</th>", head.group(1), re.S)
         assert headers and all(h.strip() for h in headers), table[:120]
+
+
+def test_the_headline_rate_is_the_rate_of_the_group_bar_and_the_workbook(
+    leader_client, year_2018
+):
+    """One rate, one way of rounding: the headline, the by-group bars and the workbook."""
+    group1 = year_2018.group1
+    for _ in range(7):  # 3 of 11 took part: 27.3 %, not a whole percentage
+        MembershipFactory(group=group1, start_date=datetime.date(2017, 1, 1))
+    response = leader_client.get(reverse("reports:report_year", args=[2018]))
+    report = response.context["report"]
+    assert (report.participants, report.member_count) == (3, 11)
+    assert "27.3%" in html_of(response)
+    html = html_of(response)
+    expected = f"{math.floor(report.participation * 1000 + 0.5) / 10:g}%"
+    assert f'id="figure-participation">{expected}<' in html
+    workbook = read_workbook(
+        leader_client.get(reverse("reports:report_year_export", args=[2018])).getvalue()
+    )
+    cell = workbook["汇总"]["成员参与率"]  # the percentage, printed with the format 0.0
+    assert f"{math.floor(cell * 10 + 0.5) / 10:g}%" == expected
+
+
+def html_of(response):
+    return response.content.decode()
