@@ -11,6 +11,7 @@ with the sheet's real size rather than the size the file declares.
 
 import datetime
 import hashlib
+import html
 import io
 import logging
 import posixpath
@@ -29,7 +30,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter, range_boundaries
+from openpyxl.utils import column_index_from_string, get_column_letter, range_boundaries
 
 from members.models import FederationRole, Gender, Member, PublicOffice
 from members.validators import normalize_mobile, validate_mainland_mobile
@@ -89,6 +90,17 @@ class Warned:
 
 class LostValueError(ValueError):
     """The cell lost information (1.38059E+10): blocks the import even in an optional column."""
+
+
+@dataclass(frozen=True)
+class UnsavedFormula:
+    """A formula cell with no saved result (a file written by a program, never opened in
+    Excel): openpyxl's data_only reading gives None for it. `text` is the formula (=1+1)."""
+
+    text: str
+
+    def __str__(self):
+        return self.text
 
 
 @dataclass(frozen=True)
@@ -1058,30 +1070,80 @@ def _too_big_message():
 _MERGE_CELL = re.compile(
     rb"<(?:[A-Za-z_][\w.-]*:)?mergeCell\s[^>]*?\bref=\"([A-Z]+\d+:[A-Z]+\d+)\""
 )
+# A cell formula element <f>…</f> (or <x:f …>); <formula1> of data validations is not one.
+_FORMULA_TAG = re.compile(rb"<((?:[A-Za-z_][\w.-]*:)?)f[\s>/]")
+_SAVED_RESULT = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?v>[^<]")
+_CELL_REF = re.compile(rb'\sr="([A-Z]{1,3})(\d{1,7})"')
+_FORMULA_TEXT = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f\b[^>]*?(?:/>|>([^<]*)<)")
 
 
-def _merge_ranges(archive, sheet_path):
-    """The sheet's merged ranges as (min_col, min_row, max_col, max_row), 1-based.
+def _scan_sheet(archive, sheet_path):
+    """(merged ranges, whether any cell has a formula), from the sheet's XML bytes.
 
-    Read-only mode does not expose merged ranges, so they are found in the sheet's XML by a
-    pattern search over the bytes, which expands no entity.
+    Merged ranges are (min_col, min_row, max_col, max_row), 1-based. Read-only mode does not
+    expose merged ranges, so they are found by a pattern search over the bytes, which expands
+    no entity; the same pass notes formula elements, so a sheet without formulas (nearly
+    every roster) is read once.
     """
     ranges = []
+    formulas = False
     if not sheet_path:
-        return ranges
+        return ranges, formulas
     tail = b""
     with archive.open(sheet_path.lstrip("/")) as source:
         while chunk := source.read(1 << 20):
             text = tail + chunk
+            formulas = formulas or _FORMULA_TAG.search(text) is not None
             last_end = 0
             for match in _MERGE_CELL.finditer(text):
                 last_end = match.end()
-                ranges.append(range_boundaries(match.group(1).decode()))
-                if len(ranges) > MAX_ROWS * 4:
-                    return ranges
+                if len(ranges) <= MAX_ROWS * 4:
+                    ranges.append(range_boundaries(match.group(1).decode()))
             # Keep the end of the chunk: a tag may straddle two chunks.
             tail = text[max(last_end, len(text) - 512) :]
-    return ranges
+    return ranges, formulas
+
+
+def _unsaved_formulas(xml):
+    """{row number: {0-based column: "=formula"}} for the formula cells of a sheet's XML
+    that carry no saved result (no <v>, or an empty one), or None when such a cell has no
+    r="B2" reference (allowed by ECMA-376; then openpyxl must tell the rows apart).
+
+    Searches the bytes around each <f> only: a sheet of 10,000 formulas (=ROW()-2 in 序号,
+    as Excel rosters have) costs milliseconds, not a second parse of the sheet.
+    """
+    found = {}
+    for match in _FORMULA_TAG.finditer(xml):
+        prefix = match.group(1)
+        start = xml.rfind(b"<" + prefix + b"c ", 0, match.start())
+        end = xml.find(b"</" + prefix + b"c>", match.end())
+        if start < 0 or end < 0:
+            continue
+        cell = xml[start:end]
+        if _SAVED_RESULT.search(cell):
+            continue
+        ref = _CELL_REF.search(cell, 0, cell.find(b">"))
+        if ref is None:
+            return None
+        text = _FORMULA_TEXT.search(cell, match.start() - start)
+        formula = html.unescape((text.group(1) or b"").decode("utf-8", "replace")) if text else ""
+        column = column_index_from_string(ref.group(1).decode()) - 1
+        found.setdefault(int(ref.group(2)), {})[column] = "=" + formula[:200]
+    return found
+
+
+def _formula_cells(workbook, title):
+    """{row number: {0-based column: formula text}} for the formula cells of a sheet, read
+    from a workbook opened with data_only=False (there a formula cell's value is “=…”)."""
+    found = {}
+    worksheet = workbook[title]
+    worksheet.reset_dimensions()
+    rows = worksheet.iter_rows(max_col=MAX_COLUMNS, values_only=True)
+    for number, row in enumerate(rows, start=1):
+        cells = {i: v for i, v in enumerate(row) if isinstance(v, str) and v.startswith("=")}
+        if cells:
+            found[number] = cells
+    return found
 
 
 class _Merges:
@@ -1255,6 +1317,17 @@ def read_roster(source):
         raise RosterFileError(_corrupt_message()) from None
     book = RosterBook(sheets=[], notices=notices, sha256=digest)
     unusable = []
+    formula_books = []
+
+    def formula_cells(title):
+        # Opened only for a sheet with formulas: there data_only=True hides a formula that
+        # has no saved result, and this second reading shows the formula itself.
+        if not formula_books:
+            formula_books.append(
+                load_workbook(io.BytesIO(data), read_only=True, data_only=False, keep_links=False)
+            )
+        return _formula_cells(formula_books[0], title)
+
     try:
         worksheets = list(workbook.worksheets)
         active = workbook.active
@@ -1266,7 +1339,7 @@ def read_roster(source):
                 book.sheets_left.append((worksheet.title, _("hidden sheet, not read")))
                 continue
             try:
-                sheet = _read_sheet(archive, worksheet)
+                sheet = _read_sheet(archive, worksheet, formula_cells)
             except SheetUnusable as error:
                 # Another sheet may hold the roster; this one is named with the reason.
                 unusable.append(error)
@@ -1285,6 +1358,8 @@ def read_roster(source):
         raise RosterFileError(_corrupt_message()) from None
     finally:
         workbook.close()
+        for formula_book in formula_books:
+            formula_book.close()
         archive.close()
     if not book.sheets and unusable:
         raise RosterFileError(unusable[0].message)
@@ -1364,9 +1439,10 @@ def _sheet_group(title):
 class _Rows:
     """The sheet's rows with merges filled in, and one row of look-ahead."""
 
-    def __init__(self, worksheet, merges):
+    def __init__(self, worksheet, merges, formulas=None):
         self.rows = worksheet.iter_rows(max_col=MAX_COLUMNS, values_only=True)
         self.merges = merges
+        self.formulas = formulas or {}
         self.number = 0
         self.pending = None
 
@@ -1376,6 +1452,10 @@ class _Rows:
             if row is None:
                 return None
             self.pending = list(row)
+            # A formula whose result was never saved reads as None: say so instead.
+            for index, text in self.formulas.get(self.number + 1, {}).items():
+                if index < len(self.pending) and self.pending[index] is None:
+                    self.pending[index] = UnsavedFormula(text)
         return self.pending
 
     def take(self):
@@ -1386,11 +1466,21 @@ class _Rows:
         return row
 
 
-def _read_sheet(archive, worksheet):
+def _read_sheet(archive, worksheet, formula_cells=None):
+    """One sheet as a RosterSheet, or None without a header row. Formula cells without a
+    saved result are found in the sheet's XML; `formula_cells(title)` ({row: {column index:
+    "=…"}}, a second reading by openpyxl) is called only when those cells lack references."""
     worksheet.reset_dimensions()
     # A private attribute, but the only way to the sheet's XML; without it merges stay empty.
-    merges = _Merges(_merge_ranges(archive, getattr(worksheet, "_worksheet_path", "")))
-    rows = _Rows(worksheet, merges)
+    sheet_path = getattr(worksheet, "_worksheet_path", "")
+    ranges, has_formulas = _scan_sheet(archive, sheet_path)
+    merges = _Merges(ranges)
+    formulas = None
+    if has_formulas:
+        formulas = _unsaved_formulas(archive.read(sheet_path.lstrip("/")))
+        if formulas is None and formula_cells is not None:
+            formulas = formula_cells(worksheet.title)
+    rows = _Rows(worksheet, merges, formulas)
 
     header = None
     while (row := rows.take()) is not None:
@@ -1561,6 +1651,25 @@ def _read_record(sheet, row_number, row, used):
                 values["convener"] = False
             continue
         header = sheet.columns[column.key]
+        if isinstance(value, UnsavedFormula):
+            message = _(
+                "Row %(row)s, “%(column)s” is a formula with no saved result: open the workbook "
+                "in Excel and save it before importing, or type the value as text."
+            ) % {"row": row_number, "column": header}
+            if column.required or column.key == "mobile":
+                # A required value, or the mobile a person is recognised by: never guessed.
+                sheet.errors.append(RosterIssue(row_number, header, message))
+                failed.add(column.key)
+            else:
+                sheet.warnings.append(
+                    RosterIssue(
+                        row_number,
+                        header,
+                        _("%(problem)s Left empty; the rest of the row is imported.")
+                        % {"problem": message},
+                    )
+                )
+            continue
         try:
             parsed = PARSERS[column.key](value)
         except ValueError as error:

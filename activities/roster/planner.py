@@ -8,6 +8,10 @@ Rules a user relies on (also shown on the upload page):
 - A row is matched to a member by mobile; without a mobile match, by name and company.
   Two people with the same name but another company or mobile stay two people.
 - An empty cell leaves the stored value alone; 无 in the offices or group column clears it.
+- 工作单位 is required: a new member without one is an error on the row; a matched member
+  with an empty cell keeps the stored company, with a warning.
+- A mobile match whose name and company both differ is imported with a warning (the mobile
+  may be on the wrong row).
 - The 召集人 column, when present, is yes/no: empty means “not a convener”.
 - Members missing from the file are archived only when asked (archive_missing).
 """
@@ -137,6 +141,7 @@ class ImportPlan:
     to_archive: list
     archive_missing: bool
     errors: list
+    row_warnings: list = field(default_factory=list)  # RosterIssue: from matching rows
 
     @property
     def ok(self):
@@ -144,8 +149,11 @@ class ImportPlan:
 
     @property
     def warnings(self):
-        """Values left out of an otherwise imported row (RosterIssue), in row order."""
-        return list(getattr(self.sheet, "warnings", []))
+        """What the rows are imported despite (RosterIssue): values left out when reading,
+        then what matching found (an empty 工作单位 kept, a mobile of someone else), by row."""
+        issues = list(getattr(self.sheet, "warnings", [])) + list(self.row_warnings)
+        order = {sheet.sheet_name: i for i, sheet in enumerate(self.sheets_read)}
+        return sorted(issues, key=lambda e: (order.get(e.sheet, 0), e.row or 0))
 
     @property
     def sheets_read(self):
@@ -253,6 +261,7 @@ class _Planner:
     def __init__(self, sheet):
         self.sheet = sheet
         self.errors = list(sheet.errors)
+        self.warnings = []
         self.members = list(Member.objects.prefetch_related("offices"))
         self.by_mobile = {m.mobile: m for m in self.members if m.mobile}
         self.by_person = defaultdict(list)
@@ -270,6 +279,19 @@ class _Planner:
     def error(self, record, key, message):
         self.errors.append(
             RosterIssue(record.row, self.sheet.columns.get(key, ""), message, sheet=record.sheet)
+        )
+
+    def warn(self, record, key, message):
+        self.warnings.append(
+            RosterIssue(record.row, self.sheet.columns.get(key, ""), message, sheet=record.sheet)
+        )
+
+    def _failed(self, record, key):
+        """Whether reading already reported an error in this row's `key` column."""
+        column = self.sheet.columns.get(key)
+        return any(
+            e.row == record.row and e.sheet == record.sheet and e.column == column
+            for e in self.errors
         )
 
     def plan(self, *, archive_missing):
@@ -295,6 +317,7 @@ class _Planner:
             to_archive=to_archive,
             archive_missing=archive_missing,
             errors=self.errors,
+            row_warnings=self.warnings,
         )
 
     def _check_duplicates(self, records):
@@ -423,6 +446,7 @@ class _Planner:
         convener = values.get("convener")
         role = values.get("role") or (member.role if member else None)
 
+        self._check_company(record, member)
         if member is None:
             plan.fields = {k: values[k] for k in MEMBER_FIELDS if k in values}
             plan.offices = values.get("offices") or frozenset()
@@ -463,7 +487,41 @@ class _Planner:
 
         if member is not None and not plan.changes:
             plan.action = "unchanged"
+        if matched_by == "mobile" and "name" in plan.fields and "company" in plan.fields:
+            # A mobile typed on the wrong row would rename someone else: worth a second look.
+            self.warn(
+                record,
+                "mobile",
+                _(
+                    "The mobile is the same as %(name)s's, but the name and the company both "
+                    "differ: check that the mobile was not typed wrong."
+                )
+                % {"name": member.name},
+            )
         return plan
+
+    def _check_company(self, record, member):
+        """工作单位 is required (the template and the page say so). A new member without one
+        is an error on the row; a matched member keeps the stored one, with a warning (an
+        empty cell never clears a stored value)."""
+        if record.values.get("company") or self._failed(record, "company"):
+            return
+        if member is None:
+            self.error(record, "company", _("A new member needs a company (工作单位)."))
+        elif clean_text(member.company):
+            self.warn(
+                record,
+                "company",
+                _("The company cell is empty: the stored “%(company)s” is kept.")
+                % {"company": member.company},
+            )
+        else:
+            self.warn(
+                record,
+                "company",
+                _("The company cell is empty, and %(name)s has no company stored yet.")
+                % {"name": member.name},
+            )
 
     def _plan_update(self, plan, member, values):
         if member.archived_at is not None:
