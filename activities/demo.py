@@ -20,7 +20,6 @@ from django.utils import timezone
 
 from activities.models import (
     Activity,
-    Attendance,
     GroupMembership,
     LeaderPresence,
     Outcome,
@@ -29,7 +28,7 @@ from activities.models import (
     ScheduleEntry,
     Theme,
 )
-from activities.services import activity_save
+from activities.services import activity_save, attendance_set
 from members.history import authored_by
 from members.models import FederationRole, Gender, Member, PublicOffice, Role, User
 
@@ -545,7 +544,8 @@ def _load_activities(groups, members, by, summary):
     for index, demo in enumerate(ACTIVITIES):
         group = groups[demo.group]
         activity = Activity.objects.filter(group=group, date=demo.date, title=demo.title).first()
-        if activity is None:
+        created = activity is None
+        if created:
             activity = activity_save(
                 activity=Activity(
                     group=group,
@@ -561,14 +561,16 @@ def _load_activities(groups, members, by, summary):
                 by=by,
             )
             summary.activities_created += 1
-        # One history date for the activity's attendance: its history shows one change.
-        when = timezone.now()
-        for key in _attendee_keys(demo, index, members):
-            member = members[key][1]
-            if not Attendance.objects.filter(activity=activity, member=member).exists():
-                row = Attendance(activity=activity, member=member)
-                row._history_date = when
-                authored_by(row, by).save()
+        # Adds the missing attendees only (a rerun keeps what was ticked since), in one
+        # change with one history date; an activity loaded before takes its next version.
+        ticked = set(activity.attendances.values_list("member_id", flat=True))
+        chosen = {members[key][1].pk for key in _attendee_keys(demo, index, members)}
+        attendance_set(
+            activity=activity,
+            members=Member.objects.filter(pk__in=ticked | chosen),
+            by=by,
+            version_raised=created,
+        )
         for level, leaders in (
             (LeaderPresence.Level.FOUR_BODIES, demo.four_bodies),
             (LeaderPresence.Level.DEPARTMENT, demo.department),

@@ -16,7 +16,7 @@ from activities.models import (
     RotationGroup,
 )
 from members.history import authored_by
-from members.locking import NOT_CHECKED, version_claim
+from members.locking import NOT_CHECKED, version_bump, version_claim
 from members.models import Member
 
 
@@ -68,24 +68,38 @@ def activity_save(*, activity, by):
 
 
 @transaction.atomic
-def attendance_set(*, activity, members, by):
+def attendance_set(*, activity, members, by, version_raised=False):
     """Make the attendance list exactly `members`, touching only the rows that change.
 
-    Every row this call writes carries one history date, so the history shows the save as
-    one change ("出席 +3 −1", activities.history.attendance_changes), not a line per person.
+    Returns the number of rows added plus removed (0: nothing changed). Every row this call
+    writes carries one history date, so the history shows the save as one change
+    ("出席 +3 −1", activities.history.attendance_changes), not a line per person.
+
+    The attendance is part of the record: a change takes the activity's next version
+    (members.locking), in this transaction and under the activity's row lock, so an edit or
+    review form opened before it is refused instead of undoing it. `version_raised`: the
+    caller has already raised the version for this same change in this transaction (the
+    activity form's save, activity_record), so it is not raised twice for one save; the
+    caller then holds the row lock. Otherwise the row is locked before the list is read.
     """
+    if not version_raised:
+        Activity.objects.select_for_update().filter(pk=activity.pk).values_list("pk").first()
     wanted = {m.pk for m in members}
     current = dict(activity.attendances.values_list("member_id", "pk"))
+    removed = set(current) - wanted
+    added = wanted - set(current)
     when = timezone.now()
-    for member_id in set(current) - wanted:
+    for member_id in removed:
         row = Attendance.objects.get(pk=current[member_id])
         row._history_date = when
         authored_by(row, by).delete()
-    for member_id in wanted - set(current):
+    for member_id in added:
         row = Attendance(activity=activity, member_id=member_id)
         row._history_date = when
         authored_by(row, by).save()
-    return activity
+    if (removed or added) and not version_raised:
+        version_bump(activity)
+    return len(removed) + len(added)
 
 
 @transaction.atomic
@@ -263,7 +277,8 @@ def activity_record(
         activity.review_status = Activity.Review.PENDING
         activity.submitted_at = timezone.now()
     activity_save(activity=activity, by=by)
-    attendance_set(activity=activity, members=attendees, by=by)
+    # activity_save raised the version (a stored record): the attendance is part of that save.
+    attendance_set(activity=activity, members=attendees, by=by, version_raised=True)
     _rows_set(activity=activity, related=activity.leaders.all(), rows=leaders, by=by)
     _rows_set(activity=activity, related=activity.outcomes.all(), rows=outcomes, by=by)
     for row in publicity:

@@ -3,8 +3,9 @@
 Two rules, for Activity and Member (the models with a ``version``):
 
 * Every save of a stored row raises its version (:class:`VersionedSave`), whatever the path:
-  the pages, the plan page, the admin, the roster import, a management command. A form opened
-  before any of them is then refused.
+  the pages, the plan page, the admin, the roster import, a management command. A change of
+  an activity's attendance alone (applying check-ins) raises it too, once per save
+  (activities.services.attendance_set). A form opened before any of them is then refused.
 * An edit opened at version v (a form, the admin, an import preview) first claims the row with
   :func:`version_claim`: a conditional ``UPDATE … WHERE version = v`` that takes the row's
   write lock. Two saves of the same version cannot both succeed: on PostgreSQL the second

@@ -1,4 +1,5 @@
 import re
+import unicodedata
 
 import phonenumbers
 from django.core.exceptions import ValidationError
@@ -8,10 +9,13 @@ _MOBILE = re.compile(r"1[3-9]\d{9}")
 
 
 def normalize_mobile(value):
-    """Strip spaces, dashes and a +86 prefix that offices often type."""
+    """Strip spaces, dashes and a +86 prefix that offices often type.
+
+    Full-width characters from a Chinese keyboard (１３９…, ＋８６) become ordinary ones first
+    (Unicode NFKC), so they count as the digits they show."""
     if value is None:
         return ""
-    digits = re.sub(r"[\s\-\u3000()（）]", "", str(value))
+    digits = re.sub(r"[\s\-\u3000()（）]", "", unicodedata.normalize("NFKC", str(value)))
     if digits.startswith("+86"):
         digits = digits[3:]
     elif digits.startswith("0086"):

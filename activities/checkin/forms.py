@@ -52,7 +52,9 @@ class MemberCheckInForm(_PhoneForm):
 
     def clean_mobile(self):
         mobile = normalize_mobile(self.cleaned_data["mobile"])
-        if not (mobile.isdigit() and len(mobile) == 11):
+        # normalize_mobile turned full-width digits into ASCII ones; other scripts' digits
+        # (isdigit() accepts them) match no member's mobile.
+        if not (mobile.isascii() and mobile.isdigit() and len(mobile) == 11):
             raise ValidationError(_("Enter the 11 digits of your mobile number."))
         return mobile
 

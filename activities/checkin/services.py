@@ -3,6 +3,7 @@ and apply the check-ins to the activity's record. Each write is atomic and says 
 
 import datetime
 import secrets
+import unicodedata
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -14,7 +15,6 @@ from django.utils.translation import gettext as _
 from activities.models import Activity, CheckIn, CheckInLog, CheckInSession
 from activities.services import attendance_set
 from members.history import authored_by
-from members.locking import version_claim
 from members.models import Member
 
 CHECKIN_LEAD = datetime.timedelta(hours=2)
@@ -168,35 +168,90 @@ def checkin_guest_record(*, session, name, company, title="", address):
     return checkin, created
 
 
+def person_key(name):
+    """A name as one person writes it whatever the keyboard: NFKC (full-width letters become
+    ordinary ones), no spaces of any kind, case folded. Two check-ins with the same key are
+    probably one person."""
+    return "".join(unicodedata.normalize("NFKC", name or "").split()).casefold()
+
+
+def same_name_guest_ids(guests, member_names):
+    """The ids of `guests` (CheckIn rows) whose name is a member's in `member_names` (the
+    members who checked in or are ticked): most likely a member who also checked in as a
+    guest, so such a guest is not counted unless the staff confirm (checkin_apply)."""
+    keys = {person_key(name) for name in member_names}
+    return {guest.pk for guest in guests if person_key(guest.name) in keys}
+
+
 @dataclass(frozen=True)
 class Applied:
+    """What one apply did: members ticked and guests counted; `arrived_later`: check-ins not
+    on the page the staff applied from (left for the next apply); `same_name_left`: guests
+    with a member's name left out because nobody confirmed them."""
+
     members_added: int
     guests_added: int
+    arrived_later: int = 0
+    same_name_left: int = 0
 
 
 @transaction.atomic
-def checkin_apply(*, activity, by, now=None):
+def checkin_apply(*, activity, by, shown=None, confirmed=(), now=None):
     """Apply the check-ins to the record: checked-in members are ticked (nobody is unticked),
     guests not yet applied are added to other participants. Applying again adds nothing.
 
-    Writes attendance outside activity_record, so it takes the activity's next version
-    (members/locking.py): an edit form opened before this is refused instead of undoing it.
-    Returns Applied(members_added, guests_added).
+    `shown`: ids of the CheckIn rows the staff's page listed as waiting (None: every one
+    waiting, for a command or the shell). Only those are applied, so the button does what it
+    said; check-ins that arrived since stay waiting for the next apply. A guest whose name is
+    a checked-in or ticked member's (same_name_guest_ids) is left out, still waiting, unless
+    its id is in `confirmed` (the staff know it is another person).
+
+    Changes the attendance and other participants in one save, under the activity's row
+    lock: the record takes its next version once (members/locking.py), so an edit or review
+    form opened before this is refused instead of undoing it. Returns Applied.
     """
     now = now or timezone.now()
     activity = Activity.objects.select_for_update().get(pk=activity.pk)
-    version_claim(activity, activity.version)
+    checkins = list(
+        activity.checkins.only("pk", "kind", "member_id", "name", "applied_at").order_by("pk")
+    )
     ticked = set(activity.attendances.values_list("member_id", flat=True))
-    checked = set(activity.checkins.members().values_list("member_id", flat=True))
-    new_members = checked - ticked
-    if new_members:
-        attendance_set(
-            activity=activity, members=Member.objects.filter(pk__in=ticked | checked), by=by
-        )
-    pending_guests = activity.checkins.guests().filter(applied_at__isnull=True)
-    guests_added = pending_guests.count()
-    if guests_added:
-        activity.other_participants += guests_added
+    checked = {c.member_id for c in checkins if c.kind == CheckIn.Kind.MEMBER}
+    # As the reconcile box lists them: members checked in but not ticked, guests not counted.
+    waiting = [
+        c
+        for c in checkins
+        if (c.kind == CheckIn.Kind.MEMBER and c.member_id not in ticked)
+        or (c.kind == CheckIn.Kind.GUEST and c.applied_at is None)
+    ]
+    if shown is not None:
+        shown = set(shown)
+    chosen = waiting if shown is None else [c for c in waiting if c.pk in shown]
+    arrived_later = len(waiting) - len(chosen)
+    member_names = Member.objects.filter(pk__in=ticked | checked).values_list("name", flat=True)
+    guests = [c for c in chosen if c.kind == CheckIn.Kind.GUEST]
+    same_name = same_name_guest_ids(guests, member_names) - set(confirmed)
+    guests = [c for c in guests if c.pk not in same_name]
+    new_members = {
+        c.member_id for c in chosen if c.kind == CheckIn.Kind.MEMBER and c.member_id not in ticked
+    }
+    if guests:
+        activity.other_participants += len(guests)
         authored_by(activity, by).save(update_fields=["other_participants", "updated_at"])
-    activity.checkins.filter(applied_at__isnull=True).update(applied_at=now)
-    return Applied(members_added=len(new_members), guests_added=guests_added)
+    if new_members:
+        # One apply is one change: the save above, if any, has raised the version for it.
+        attendance_set(
+            activity=activity,
+            members=Member.objects.filter(pk__in=ticked | new_members),
+            by=by,
+            version_raised=bool(guests),
+        )
+    done = [c.pk for c in chosen if c.pk not in same_name and c.applied_at is None]
+    if done:
+        CheckIn.objects.filter(pk__in=done).update(applied_at=now)
+    return Applied(
+        members_added=len(new_members),
+        guests_added=len(guests),
+        arrived_later=arrived_later,
+        same_name_left=len(same_name),
+    )

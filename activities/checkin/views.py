@@ -38,7 +38,6 @@ from activities.checkin.services import (
 from activities.models import Activity, CheckInLog, CheckInSession
 from activities.services import convened_groups
 from fuan_rotation.security import client_ip_address
-from members.locking import StaleEditError
 from members.permissions import StaffRequiredMixin
 
 logger = logging.getLogger("fuan_rotation.security")
@@ -109,23 +108,62 @@ class CheckInManageView(CheckInManagerRequiredMixin, TemplateView):
         return redirect("checkin:checkin_manage", pk=activity.pk)
 
 
+def _posted_ids(values):
+    """Check-in ids posted by the apply form, as a set of ints; None if one is not an id."""
+    ids = set()
+    for value in values:
+        if not value.isascii() or not value.isdigit() or len(value) > 18:
+            return None
+        ids.add(int(value))
+    return ids
+
+
 class CheckInApplyView(StaffRequiredMixin, View):
-    """One click: checked-in members are ticked, guests added to other participants."""
+    """One click: the check-ins the page listed are applied (checked-in members ticked,
+    guests added to other participants), never ones that arrived after the page was drawn:
+    those stay listed for the next click, and the message says how many."""
 
     def post(self, request, pk):
         activity = get_object_or_404(Activity, pk=pk, archived_at__isnull=True)
-        try:
-            applied = checkin_apply(activity=activity, by=request.user)
-        except StaleEditError as stale:
-            messages.error(request, str(stale))
-        else:
-            messages.success(
+        shown = _posted_ids(request.POST.getlist("shown"))
+        confirmed = _posted_ids(request.POST.getlist("confirmed"))
+        if not shown or confirmed is None:
+            messages.error(
                 request,
                 _(
-                    "Check-ins applied: %(members)s members ticked, %(guests)s guests added to "
-                    "other participants."
+                    "This apply button did not say which check-ins it showed, so nothing was "
+                    "applied: look at the list below and apply again."
+                ),
+            )
+            return redirect("activities:activity_detail", pk=activity.pk)
+        applied = checkin_apply(
+            activity=activity, by=request.user, shown=shown, confirmed=confirmed
+        )
+        messages.success(
+            request,
+            _(
+                "Check-ins applied: %(members)s members ticked, %(guests)s guests added to "
+                "other participants."
+            )
+            % {"members": applied.members_added, "guests": applied.guests_added},
+        )
+        if applied.arrived_later:
+            messages.warning(
+                request,
+                _(
+                    "%(count)s check-ins arrived after the page was opened and were not "
+                    "applied: they are listed below; apply again to add them."
                 )
-                % {"members": applied.members_added, "guests": applied.guests_added},
+                % {"count": applied.arrived_later},
+            )
+        if applied.same_name_left:
+            messages.warning(
+                request,
+                _(
+                    "%(count)s guests with the name of a checked-in member were not "
+                    "counted. Tick one before applying only if it is another person."
+                )
+                % {"count": applied.same_name_left},
             )
         return redirect("activities:activity_detail", pk=activity.pk)
 

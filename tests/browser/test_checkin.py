@@ -115,3 +115,37 @@ def test_member_and_guest_check_in_on_a_phone_and_staff_apply(
     assert activity.other_participants == 2
     assert activity.person_times == 3
     phone_context.close()
+
+
+def test_a_member_checked_in_again_as_a_guest_is_flagged_and_counted_only_if_ticked(
+    browser, live_server, login_as, event
+):
+    from activities.checkin.services import (
+        checkin_guest_record,
+        checkin_member_record,
+        checkin_open,
+    )
+
+    activity = event["activity"]
+    staff_user = UserFactory(username="staff", role=Role.STAFF)
+    session = checkin_open(activity=activity, by=staff_user)
+    checkin_member_record(session=session, member=event["people"]["林子涵"], address="10.0.0.1")
+    checkin_guest_record(session=session, name="林子涵", company="盛通电机", address="10.0.0.1")
+    staff = login_as(
+        browser.new_context(viewport={"width": 375, "height": 800}, locale="zh-CN"), staff_user
+    ).new_page()
+    staff.goto(f"{live_server.url}/activities/{activity.pk}/")
+    box = staff.locator("[data-checkin-reconcile]")
+    expect(box.locator("[data-checkin-guest-list] [data-same-name]")).to_have_text(
+        "与已签到成员同名"
+    )
+    expect(box.locator("[data-apply-checkins]")).to_contain_text("勾选 1 名成员，计入 0 名嘉宾")
+    box.locator("[data-apply-checkins]").click()
+    expect(staff.locator("[data-person-times]")).to_have_text("2")  # 林子涵 once + 1 from paper
+    expect(staff.get_by_text("1 名与已签到成员同名的嘉宾未计入")).to_be_visible()
+
+    # The staff know it is another person of the same name: ticked, the guest counts.
+    box.get_by_label("另计为嘉宾：林子涵 · 盛通电机").check()
+    box.locator("[data-apply-checkins]").click()
+    expect(staff.locator("[data-person-times]")).to_have_text("3")
+    expect(staff.locator("[data-checkins-applied]")).to_be_visible()

@@ -19,7 +19,7 @@ from tests.factories import ActivityFactory, MemberFactory, RotationGroupFactory
 def test_simultaneous_check_ins_of_one_person_make_one_row():
     if connection.vendor != "postgresql":
         pytest.skip("real concurrent transactions are tested on PostgreSQL (CI runs it)")
-    # Check-in opens only on the activity's day.
+    # Today: check-in opens only up to the end of the activity's day.
     activity = ActivityFactory(group=RotationGroupFactory(number=5), date=timezone.localdate())
     session = checkin_open(activity=activity, by=UserFactory(username="s"))
     member = MemberFactory(name="林子涵", mobile="13959300001")

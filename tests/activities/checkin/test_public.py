@@ -57,6 +57,22 @@ def test_member_checks_in_with_name_and_mobile_in_any_common_format(event, clien
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("mobile", ["１３９５９３００００１", "＋８６　１３９－５９３０－０００１"])
+def test_member_checks_in_with_a_full_width_mobile(event, client, mobile):
+    """A Chinese keyboard in full-width mode types １３９…: the digits it shows count."""
+    response = member_post(client, event, "林子涵", mobile)
+    assert "签到成功" in response.content.decode()
+    assert CheckIn.objects.get().member == event["lin"]
+
+
+@pytest.mark.django_db
+def test_digits_of_other_scripts_are_not_a_mobile(event, client):
+    response = member_post(client, event, "林子涵", "١٣٩٥٩٣٠٠٠٠١")
+    assert "请填写11位手机号码" in response.content.decode()
+    assert not CheckIn.objects.exists()
+
+
+@pytest.mark.django_db
 def test_second_check_in_of_the_same_member_changes_nothing(event, client):
     first = member_post(client, event, "林子涵", "13959300001")
     second = member_post(client, event, "林子涵", "13959300001")

@@ -1,6 +1,8 @@
 """Staff see check-ins beside the ticked attendance and apply them in one click; the paper
 path (the activity form) keeps working alongside."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -13,6 +15,13 @@ from tests.factories import MemberFactory
 
 def _detail(client, activity):
     return client.get(reverse("activities:activity_detail", args=[activity.pk]))
+
+
+def _apply_shown(client, activity):
+    """Press the page's apply button: it posts the check-ins the page listed."""
+    page = _detail(client, activity).content.decode()
+    shown = re.findall(r'name="shown" value="(\d+)"', page)
+    return client.post(reverse("checkin:checkin_apply", args=[activity.pk]), {"shown": shown})
 
 
 @pytest.fixture
@@ -37,15 +46,20 @@ def test_staff_see_the_differences_both_ways_and_apply_in_one_click(checked_in, 
     assert "王来宾" in box and "宁德市商务局" in box
     assert "采用签到：勾选 1 名成员，计入 1 名嘉宾" in box
 
-    response = staff_client.post(reverse("checkin:checkin_apply", args=[activity.pk]))
+    shown = re.findall(r'name="shown" value="(\d+)"', box)
+    assert len(shown) == 2  # 林子涵 and the guest
+    response = staff_client.post(
+        reverse("checkin:checkin_apply", args=[activity.pk]), {"shown": shown}
+    )
     assert response.status_code == 302
     activity = Activity.objects.with_person_times().get(pk=activity.pk)
     assert set(activity.attendees.values_list("name", flat=True)) == {"林子涵", "陈一鸣"}
     assert activity.other_participants == 3  # 2 typed from paper + the guest
     assert activity.person_times == 5
 
-    # Applying again adds nothing; the page says everything is in.
-    staff_client.post(reverse("checkin:checkin_apply", args=[activity.pk]))
+    # Applying again (a second click on the old page) adds nothing; the page says everything
+    # is in.
+    staff_client.post(reverse("checkin:checkin_apply", args=[activity.pk]), {"shown": shown})
     activity.refresh_from_db()
     assert activity.other_participants == 3 and activity.attendances.count() == 2
     page = _detail(staff_client, activity).content.decode()
@@ -69,7 +83,7 @@ def test_an_edit_form_opened_before_the_apply_is_refused(checked_in, staff_clien
     activity = checked_in["activity"]
     url = reverse("activities:activity_edit", args=[activity.pk])
     opened = staff_client.get(url).context["form"]["version"].value()
-    staff_client.post(reverse("checkin:checkin_apply", args=[activity.pk]))
+    _apply_shown(staff_client, activity)
     stale = staff_client.post(url, activity_data(group1, version=opened))
     assert stale.status_code == 200
     activity.refresh_from_db()
@@ -79,7 +93,7 @@ def test_an_edit_form_opened_before_the_apply_is_refused(checked_in, staff_clien
 @pytest.mark.django_db
 def test_paper_path_still_works_after_check_ins_are_applied(checked_in, staff_client, group1):
     activity = checked_in["activity"]
-    staff_client.post(reverse("checkin:checkin_apply", args=[activity.pk]))
+    _apply_shown(staff_client, activity)
     activity.refresh_from_db()
     late = MemberFactory(name="黄思远", mobile="13959300009")
     url = reverse("activities:activity_edit", args=[activity.pk])
