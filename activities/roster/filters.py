@@ -179,7 +179,9 @@ class MemberFilterSet(django_filters.FilterSet):
         self.form.is_valid()  # an invalid value elsewhere leaves the valid ones in use
         chosen = self.form.cleaned_data
         start, end = chosen.get("from"), chosen.get("to")
-        if not (start and end and start <= end and FIRST_YEAR <= start.year <= end.year <= LAST_YEAR):
+        if not (start and end and start <= end):
+            return None
+        if not FIRST_YEAR <= start.year <= end.year <= LAST_YEAR:
             return None
         if self.report_groups == []:
             return None  # not this login's to read (a committee member)

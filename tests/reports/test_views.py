@@ -195,9 +195,7 @@ def test_every_report_table_has_named_column_headers(leader_client, year_2018):
         assert headers and all(h.strip() for h in headers), table[:120]
 
 
-def test_the_headline_rate_is_the_rate_of_the_group_bar_and_the_workbook(
-    leader_client, year_2018
-):
+def test_the_headline_rate_is_the_rate_of_the_group_bar_and_the_workbook(leader_client, year_2018):
     """One rate, one way of rounding: the headline, the by-group bars and the workbook."""
     group1 = year_2018.group1
     for _ in range(7):  # 3 of 11 took part: 27.3 %, not a whole percentage
