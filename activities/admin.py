@@ -175,7 +175,9 @@ class ActivityAdmin(HistoryKeepingAdmin):
     list_filter = [ArchivedFilter, "status", "review_status", "theme", "group", "date"]
     search_fields = ["title", "place", "host_enterprise", "summary"]
     date_hierarchy = "date"
-    readonly_fields = ["number", "created_by"]
+    # The review workflow sets when a record was submitted and reviewed; the admin's split
+    # date-time inputs would cut their seconds off on every save (a change nobody made).
+    readonly_fields = ["number", "created_by", "submitted_at", "reviewed_at"]
     # A select of every login would grow with the logins (and name each through its member).
     autocomplete_fields = ["reviewed_by"]
     inlines = [AttendanceInline, LeaderInline, OutcomeInline, PublicityInline]

@@ -1,9 +1,13 @@
 """Who changed what and when, read from django-simple-history's records for an item's page."""
 
+import datetime
 from dataclasses import dataclass, field
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from fuan_rotation.formal import chinese_date
 
 ACTIONS = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
 SKIPPED_FIELDS = {"updated_at", "created_at", "pinyin_key", "stroke_key", "version"}
@@ -43,6 +47,20 @@ def _display(model, name, value, related):
         return str(related.get((model_field.related_model, value), value))
     if isinstance(model_field, models.BooleanField):
         return str(_("yes") if value else _("no"))
+    return _display_moment(value)
+
+
+def _display_moment(value):
+    """A value as the office reads it: a datetime in local time to the minute (2026年11月30日
+    20:48), a date as 2026年11月30日, a time as 20:48; anything else as str()."""
+    if isinstance(value, datetime.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return f"{chinese_date(value)} {value:%H:%M}"
+    if isinstance(value, datetime.date):
+        return chinese_date(value)
+    if isinstance(value, datetime.time):
+        return f"{value:%H:%M}"
     return str(value)
 
 
@@ -93,13 +111,12 @@ def changes_of(history_queryset, *, subject=None, parent=None, limit=50, masks=N
                 old, new = change.old, change.new
                 if masks and change.field in masks:
                     old, new = masks[change.field](old), masks[change.field](new)
-                fields.append(
-                    (
-                        label,
-                        _display(model, change.field, old, related),
-                        _display(model, change.field, new, related),
-                    )
-                )
+                shown_old = _display(model, change.field, old, related)
+                shown_new = _display(model, change.field, new, related)
+                if shown_old == shown_new:
+                    # Seconds cut off a time (say by a form's widget): nothing a reader sees.
+                    continue
+                fields.append((label, shown_old, shown_new))
             if not fields:
                 previous[row.id] = row
                 continue

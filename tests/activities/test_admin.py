@@ -165,3 +165,22 @@ def test_a_changed_attendance_row_saves_and_a_refused_form_keeps_the_new_choice(
     }
     assert Attendance.objects.get(pk=first.pk).member == newcomer
     assert Activity.objects.get(pk=activity.pk).version == version + 1  # one save, one version
+
+
+@pytest.mark.django_db
+def test_saving_unchanged_in_the_admin_keeps_the_review_times(admin_client, group1):
+    import datetime
+
+    submitted = datetime.datetime(2026, 11, 30, 12, 48, 45, 219234, tzinfo=datetime.UTC)
+    reviewed = datetime.datetime(2026, 11, 30, 13, 1, 46, 759251, tzinfo=datetime.UTC)
+    activity = ActivityFactory(
+        group=group1, off_duty_reason="swap", submitted_at=submitted, reviewed_at=reviewed
+    )
+    url = reverse("admin:activities_activity_change", args=[activity.pk])
+    page = admin_client.get(url)
+    assert "submitted_at_0" not in page.content.decode()
+    assert admin_client.post(url, _posted(page)).status_code == 302
+    activity.refresh_from_db()
+    assert (activity.submitted_at, activity.reviewed_at) == (submitted, reviewed)
+    latest, earlier = activity.history.order_by("-history_id")[:2]
+    assert not [c.field for c in latest.diff_against(earlier).changes if c.field != "version"]

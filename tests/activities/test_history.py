@@ -86,3 +86,30 @@ def test_one_save_is_one_attendance_entry_with_names_in_stroke_order(
     page = staff_client.get(url).content.decode()
     assert page.count("出席 +21") == 1
     assert "参加记录：" not in page  # the old line per attendee
+
+
+def test_activity_history_shows_dates_and_times_as_the_office_writes_them(
+    staff_client, staff_user, group1
+):
+    import datetime
+
+
+    from activities.services import activity_save
+
+    activity = ActivityFactory(group=group1, date=datetime.date(2026, 11, 12))
+    activity.submitted_at = datetime.datetime(2026, 11, 30, 12, 48, 45, 219234, tzinfo=datetime.UTC)
+    activity.date = datetime.date(2026, 11, 30)
+    activity_save(activity=activity, by=staff_user)
+    # Seconds cut off (as a form's minute-precise input does) change nothing a reader sees.
+    activity.submitted_at = activity.submitted_at.replace(second=0, microsecond=0)
+    activity.title = "改过的标题"
+    activity_save(activity=activity, by=staff_user)
+
+    url = reverse("activities:activity_detail", args=[activity.pk])
+    page = staff_client.get(url).content.decode()
+    assert "— → 2026年11月30日 20:48" in page
+    assert "2026年11月12日 → 2026年11月30日" in page
+    assert "+00:00" not in page and "2026-11-30" not in page
+    changes = staff_client.get(url).context["changes"]
+    labels = [[label for label, _old, _new in c.fields] for c in changes if c.fields]
+    assert labels.count(["标题"]) == 1  # the later save: the title only, no 提交时间
