@@ -6,7 +6,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import OuterRef, Q, Subquery
 from django.forms import inlineformset_factory
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -21,6 +23,8 @@ from activities.models import (
     Publicity,
     RotationGroup,
 )
+from fuan_rotation.formal import chinese_date
+from fuan_rotation.params import positive_int
 from members.models import FederationRole, Member
 
 DATE_INPUT = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
@@ -113,6 +117,73 @@ EDIT_VERSION_INVALID = _(
 )
 VERSION_LARGEST = 2**31 - 1  # a PositiveIntegerField holds no more
 
+# The refusal of a new record whose hidden plan is no plan of a group the user records for.
+PLAN_NOT_YOURS = _(
+    "The plan this form was opened from is not a plan of your group (the page may have been "
+    "altered), so nothing was saved. Your entries are kept below: press Save again to save "
+    "them as a record of their own."
+)
+
+
+def plan_recorded_message(plan):
+    """The refusal of a new record started from `plan` (an Activity), which was recorded as
+    held (or cancelled) or replaced by another record since the form was opened: who did it,
+    when, and a link to the record, so the user checks it before saving a second one.
+
+    Costs two or three queries (the plan's history, the month's record).
+    """
+    record = plan
+    if plan.status == Activity.Status.PLANNED or plan.archived_at is not None:
+        # Replaced: the month's record of the group that archived it, if one is there.
+        record = (
+            Activity.objects.filter(
+                group_id=plan.group_id,
+                date__year=plan.date.year,
+                date__month=plan.date.month,
+                archived_at__isnull=True,
+            )
+            .exclude(status=Activity.Status.PLANNED)
+            .order_by("-pk")
+            .first()
+        )
+    change = (
+        plan.history.exclude(status=Activity.Status.PLANNED, archived_at__isnull=True)
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+        .first()
+    )
+    who = str(change.history_user) if change and change.history_user else _("someone")
+    when = timezone.localtime(change.history_date) if change else None
+    said = _(
+        "Meanwhile %(who)s recorded this month's plan “%(title)s”%(when)s, so nothing was "
+        "saved, to keep the month from having two records."
+    ) % {
+        "who": who,
+        "title": plan.title,
+        "when": _(" on %(day)s at %(time)s") % {"day": chinese_date(when), "time": f"{when:%H:%M}"}
+        if when
+        else "",
+    }
+    if record is None:
+        return format_html(
+            "{} {}",
+            said,
+            _(
+                "Your entries are kept below: if this is another activity, press Save again "
+                "to save it as a record of its own."
+            ),
+        )
+    return format_html(
+        '{} <a href="{}">{}</a> {}',
+        said,
+        reverse("activities:activity_detail", args=[record.pk]),
+        _("See that record “%(title)s”.") % {"title": record.title},
+        _(
+            "Your entries are kept below: check that record first, and press Save again only "
+            "if this is another activity."
+        ),
+    )
+
 
 class ActivityForm(forms.ModelForm):
     # The version the form was opened at: a save is refused if someone saved since, and an
@@ -135,11 +206,9 @@ class ActivityForm(forms.ModelForm):
     )
     # The month's plan a record started from (?month=YYYY-MM): once the record is saved as
     # held, the plan it replaces is archived (activities.services.activity_record).
-    plan = forms.ModelChoiceField(
-        queryset=Activity.objects.filter(status=Activity.Status.PLANNED, archived_at__isnull=True),
-        widget=forms.HiddenInput,
-        required=False,
-    )
+    # Its id is checked in clean (_check_plan), so a plan recorded meanwhile is said above the
+    # form, not refused on this field nobody sees.
+    plan = forms.CharField(widget=forms.HiddenInput, required=False)
     summary = summary_field(
         _("summary"),
         _(
@@ -207,18 +276,45 @@ class ActivityForm(forms.ModelForm):
         self.version_refused = "version" in self._errors
         if self.version_refused:
             self.add_error(None, self._errors.pop("version"))
-        plan = cleaned.get("plan")
-        if plan is not None and (
-            self.instance.pk is not None or plan.group != cleaned.get("group")
-        ):
-            # Only a new record of the plan's own group replaces it; otherwise it is kept.
-            cleaned["plan"] = None
+        if self._errors.pop("plan", None):
+            self._drop_plan(PLAN_NOT_YOURS)  # say, a null character: no page sends that
+        cleaned["plan"] = self._check_plan(cleaned.get("plan"), cleaned.get("group"))
         if self.instance.pk is None and not cleaned.get("submission_token"):
             # Without its one-time token a repost could not be recognised: refuse it.
             self.add_error(None, expired_form_message())
         self._check_status(cleaned)
         self._check_guests(cleaned)
         return cleaned
+
+    def _check_plan(self, plan_id, group):
+        """The month's plan (an Activity) this new record replaces, from the hidden ``plan``
+        id, or None.
+
+        A plan recorded or replaced since the form was opened, or one that is not a plan of a
+        group the user records for (a stale or altered page), refuses the save with a message
+        above the form saying so (PlanRefusal), and the form comes back without the plan: the
+        next save is a record of its own, or the user goes to the record already made. A
+        plan of another group than the one chosen is simply kept (the user changed group).
+        """
+        if not plan_id or self.instance.pk is not None:
+            return None
+        pk = positive_int(plan_id)
+        plan = Activity.objects.select_related("group").filter(pk=pk).first() if pk else None
+        if plan is None or not self.fields["group"].queryset.filter(pk=plan.group_id).exists():
+            self._drop_plan(PLAN_NOT_YOURS)
+            return None
+        if plan.status != Activity.Status.PLANNED or plan.archived_at is not None:
+            self._drop_plan(plan_recorded_message(plan))
+            return None
+        if group is None or plan.group_id != group.pk:
+            return None
+        return plan
+
+    def _drop_plan(self, message):
+        self.add_error(None, message)
+        self.plan_refused = True
+        self.data = self.data.copy()
+        self.data[self.add_prefix("plan")] = ""
 
     @property
     def asks_off_duty_reason(self):

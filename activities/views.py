@@ -6,7 +6,7 @@ import datetime
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import UserPassesTestMixin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
@@ -558,7 +558,11 @@ class ActivityFormView(ActivityEditorRequiredMixin, TemplateView):
             if getattr(forms["form"], "version_refused", False):
                 # The form's own message says what is wrong; the fields are not to blame.
                 return self.render_to_response(self.get_context_data(forms=forms, stale=True))
-            messages.error(request, _("Nothing was saved: please correct the marked fields."))
+            hidden_errors_said(forms)
+            if any_field_marked(forms):
+                messages.error(request, _("Nothing was saved: please correct the marked fields."))
+            else:
+                messages.error(request, _("Nothing was saved: see the message in the form below."))
             return self.render_to_response(self.get_context_data(forms=forms))
         form = forms["form"]
         saved_state = (form.instance.pk, form.instance.number, form.instance.review_status)
@@ -605,6 +609,51 @@ class ActivityFormView(ActivityEditorRequiredMixin, TemplateView):
         if needs_approval:
             messages.info(request, _("The record now awaits the staff's approval."))
         return HttpResponseRedirect(reverse("activities:activity_detail", args=[activity.pk]))
+
+
+# A formset row whose hidden id or record no longer matches: deleted or moved since.
+ROW_CHANGED = _(
+    "This row was changed or removed by someone else since the page was opened, so nothing "
+    "was saved: reload the page and make your changes again."
+)
+
+# Hidden data of the form itself that no page sends (the page was altered).
+PAGE_ALTERED = _(
+    "Part of this page's hidden data is not valid (the page may have been altered), so nothing "
+    "was saved: open the form again and re-enter the record."
+)
+
+
+def _rows(forms):
+    for form in forms.values():
+        if isinstance(form, BaseFormSet):
+            yield from form.forms
+        else:
+            yield form
+
+
+def hidden_errors_said(forms):
+    """Errors on hidden fields (which nobody sees marked) moved above their form or row.
+
+    `forms` is build_forms()'s dict, validated. The main form's own hidden fields say theirs
+    in ActivityForm.clean; a formset row's id or parent field fails when the row was deleted
+    or the page altered, said as ROW_CHANGED.
+    """
+    for form in _rows(forms):
+        hidden = [f.name for f in form.hidden_fields() if form.errors.get(f.name)]
+        for name in hidden:
+            del form.errors[name]
+        if hidden and not form.non_field_errors():
+            form.add_error(None, ROW_CHANGED if form is not forms["form"] else PAGE_ALTERED)
+
+
+def any_field_marked(forms):
+    """Whether some visible field of `forms` (build_forms()'s dict) carries an error."""
+    return any(
+        name != NON_FIELD_ERRORS and errors
+        for form in _rows(forms)
+        for name, errors in form.errors.items()
+    )
 
 
 def _edit_refusal(stale, posted_version):
