@@ -18,6 +18,7 @@ class MonthStatus:
     PLANNED = "planned"
     HELD = "held"
     PENDING = "pending"
+    RETURNED = "returned"
     OVERDUE = "overdue"
     NO_ACTIVITY = "no_activity"
     UNSCHEDULED = "unscheduled"
@@ -27,6 +28,7 @@ class MonthStatus:
         PLANNED: _("Planned"),
         HELD: _("Held"),
         PENDING: _("Awaiting approval"),
+        RETURNED: _("Returned for changes"),
         OVERDUE: _("Overdue"),
         NO_ACTIVITY: _("No activity"),
         UNSCHEDULED: _("Not scheduled"),
@@ -36,6 +38,7 @@ class MonthStatus:
         PLANNED: "info",
         HELD: "success",
         PENDING: "warning",
+        RETURNED: "danger",
         OVERDUE: "danger",
         NO_ACTIVITY: "light",
         UNSCHEDULED: "light",
@@ -51,7 +54,8 @@ class MonthRow:
     conveners: list
     planned: list = field(default_factory=list)  # the on-duty group's planned activities
     held: list = field(default_factory=list)  # counted (held, approved) of the on-duty group
-    pending: list = field(default_factory=list)  # held, awaiting approval: not counted yet
+    # Held, not counted yet: awaiting approval, or returned to the convener for changes.
+    pending: list = field(default_factory=list)
     others: list = field(default_factory=list)  # any other activity dated in the month
     status: str = MonthStatus.UNSCHEDULED
 
@@ -78,12 +82,15 @@ class MonthRow:
 
 def month_status(*, entry, held, planned, last_day, today, pending=()):
     """The month's badge. Only a counted record makes a month held; one awaiting approval
-    shows as such, never as held."""
+    shows as such, never as held, and one the staff returned (all of `pending` returned)
+    as returned: it waits on the convener, not on the staff."""
     if entry is None:
         return MonthStatus.UNSCHEDULED
     if held:
         return MonthStatus.HELD
     if pending:
+        if all(a.review_status == Activity.Review.RETURNED for a in pending):
+            return MonthStatus.RETURNED
         return MonthStatus.PENDING
     if entry.no_activity:
         return MonthStatus.NO_ACTIVITY

@@ -93,7 +93,6 @@ def test_activity_history_shows_dates_and_times_as_the_office_writes_them(
 ):
     import datetime
 
-
     from activities.services import activity_save
 
     activity = ActivityFactory(group=group1, date=datetime.date(2026, 11, 12))
