@@ -676,4 +676,11 @@ class ReturnForm(ReviewForm):
         label=_("What should the convener change?"),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
+        error_messages={
+            "required": _("Write what the convener should change: a return needs a comment."),
+            "max_length": _(
+                "The return comment can be at most %(limit_value)s characters (this one has "
+                "%(show_value)s): shorten it."
+            ),
+        },
     )

@@ -879,8 +879,13 @@ class ActivityReturnView(StaffRequiredMixin, View):
         activity = get_object_or_404(Activity, pk=pk)
         form = ReturnForm(request.POST)
         if not form.is_valid():
-            messages_from_form(request, form)
-            return redirect("activities:activity_detail", pk=pk)
+            # The page comes back with the comment typed, its error on the field (400).
+            for field, errors in form.errors.items():
+                if field != "comment":
+                    messages.error(request, " ".join(errors))
+            if "comment" in form.errors:
+                messages.error(request, _("The record was not returned: see the comment below."))
+            return self.current_record(request, pk, form=form, status=400)
         version = form.cleaned_data["version"]
         try:
             activity_return(
@@ -891,7 +896,8 @@ class ActivityReturnView(StaffRequiredMixin, View):
             )
         except StaleEditError as stale:
             messages.error(request, _review_refusal(stale, version))
-            return self.current_record(request, pk, comment=form.cleaned_data["comment"])
+            kept = ReturnForm(initial={"comment": form.cleaned_data["comment"]})
+            return self.current_record(request, pk, form=kept, status=409)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
@@ -900,10 +906,11 @@ class ActivityReturnView(StaffRequiredMixin, View):
             )
         return redirect("schedule:review_list")
 
-    def current_record(self, request, pk, *, comment):
-        """The activity page as it is now (409), the staff's comment kept in its form."""
+    def current_record(self, request, pk, *, form, status):
+        """The activity page as it is now, with HTTP `status` (409: changed since; 400: the
+        comment refused), the staff's comment kept in `form` (a ReturnForm, bound or not)."""
         page = ActivityDetailView()
         page.setup(request, pk=pk)
         page.object = page.get_object()
-        context = page.get_context_data(return_form=ReturnForm(initial={"comment": comment}))
-        return page.render_to_response(context, status=409)
+        context = page.get_context_data(return_form=form)
+        return page.render_to_response(context, status=status)

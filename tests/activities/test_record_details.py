@@ -101,7 +101,8 @@ def test_approving_from_the_queue_needs_no_comment_and_returning_does(
     returned = staff_client.post(
         reverse("schedule:activity_return", args=[activity.pk]), {"version": activity.version}
     )
-    assert returned.status_code == 302
+    assert returned.status_code == 400
+    assert "退回需要填写意见" in returned.content.decode()
     activity.refresh_from_db()
     assert activity.review_status == Activity.Review.PENDING
     staff_client.post(

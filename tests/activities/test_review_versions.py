@@ -150,9 +150,31 @@ def test_a_missing_or_altered_version_is_refused_with_a_message_saying_so(
     activity = _submitted(convener_client, group1)
     url = reverse(f"schedule:{action}", args=[activity.pk])
     response = staff_client.post(url, {**posted, "comment": "请补充"}, follow=True)
-    assert response.status_code in (200, 409)
+    assert response.status_code in (200, 400, 409)
     html = response.content.decode()
     assert message in html
     assert "审核通过：" not in html
     activity.refresh_from_db()
     assert activity.review_status == Activity.Review.PENDING and activity.number is None
+
+
+@pytest.mark.parametrize(
+    "comment, message",
+    [("意" * 20000, "退回意见最多2000字（现有20000字）"), ("   ", "退回需要填写意见")],
+)
+def test_a_refused_return_comment_is_kept_with_its_error_on_the_field(
+    staff_client, convener_client, group1, comment, message
+):
+    activity = _submitted(convener_client, group1)
+    url = reverse("schedule:activity_return", args=[activity.pk])
+    response = staff_client.post(url, {"version": activity.version, "comment": comment})
+    assert response.status_code == 400
+    html = response.content.decode()
+    error = re.search(r'<div id="id_comment_error"[^>]*>([^<]*)</div>', html)
+    assert error and message in error.group(1)
+    assert 'class="form-control form-control-sm mb-1 is-invalid"' in html
+    if comment.strip():
+        assert f">{comment}</textarea>" in html
+    assert "确保该变量" not in html
+    activity.refresh_from_db()
+    assert activity.review_status == Activity.Review.PENDING and activity.review_comment == ""
