@@ -635,9 +635,9 @@ def _rows(forms):
 def hidden_errors_said(forms):
     """Errors on hidden fields (which nobody sees marked) moved above their form or row.
 
-    `forms` is build_forms()'s dict, validated. The main form's own hidden fields say theirs
-    in ActivityForm.clean; a formset row's id or parent field fails when the row was deleted
-    or the page altered, said as ROW_CHANGED.
+    `forms` is build_forms()'s dict, validated. The main form's own hidden fields mostly say
+    theirs in ActivityForm.clean (anything else: PAGE_ALTERED); a formset row's id or parent
+    field fails when the row was deleted or the page altered, said as ROW_CHANGED.
     """
     for form in _rows(forms):
         hidden = [f.name for f in form.hidden_fields() if form.errors.get(f.name)]
