@@ -1639,6 +1639,23 @@ class _LayoutRows:
         return ""
 
 
+def _value_refused(sheet, row_number, header, column, message, failed, always_error):
+    """A cell whose value cannot be read: an error on the row (and `column` added to `failed`)
+    when the column is required or `always_error`, else a warning and the value left empty."""
+    if column.required or always_error:
+        sheet.errors.append(RosterIssue(row_number, header, message))
+        failed.add(column.key)
+    else:
+        sheet.warnings.append(
+            RosterIssue(
+                row_number,
+                header,
+                _("%(problem)s Left empty; the rest of the row is imported.")
+                % {"problem": message},
+            )
+        )
+
+
 def _read_record(sheet, row_number, row, used):
     values = {}
     failed = set()
@@ -1656,35 +1673,23 @@ def _read_record(sheet, row_number, row, used):
                 "Row %(row)s, “%(column)s” is a formula with no saved result: open the workbook "
                 "in Excel and save it before importing, or type the value as text."
             ) % {"row": row_number, "column": header}
-            if column.required or column.key == "mobile":
-                # A required value, or the mobile a person is recognised by: never guessed.
-                sheet.errors.append(RosterIssue(row_number, header, message))
-                failed.add(column.key)
-            else:
-                sheet.warnings.append(
-                    RosterIssue(
-                        row_number,
-                        header,
-                        _("%(problem)s Left empty; the rest of the row is imported.")
-                        % {"problem": message},
-                    )
-                )
+            # A required value, or the mobile a person is recognised by: never guessed.
+            _value_refused(
+                sheet, row_number, header, column, message, failed, column.key == "mobile"
+            )
             continue
         try:
             parsed = PARSERS[column.key](value)
         except ValueError as error:
-            if column.required or isinstance(error, LostValueError):
-                sheet.errors.append(RosterIssue(row_number, header, str(error)))
-                failed.add(column.key)
-            else:
-                sheet.warnings.append(
-                    RosterIssue(
-                        row_number,
-                        header,
-                        _("%(problem)s Left empty; the rest of the row is imported.")
-                        % {"problem": str(error)},
-                    )
-                )
+            _value_refused(
+                sheet,
+                row_number,
+                header,
+                column,
+                str(error),
+                failed,
+                isinstance(error, LostValueError),
+            )
             continue
         if isinstance(parsed, Warned):
             sheet.warnings.append(RosterIssue(row_number, header, parsed.message))
