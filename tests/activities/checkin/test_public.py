@@ -244,3 +244,19 @@ def test_four_misses_still_leave_the_right_number_working(event, client):
         member_post(client, event, "林子涵", f"1395930{n + 2:04d}")
     assert member_post(client, event, "林子涵", "13959300001").status_code == 200
     assert CheckIn.objects.get().member == event["lin"]
+
+
+@pytest.mark.django_db
+def test_a_phone_without_cookies_is_told_what_to_do(event):
+    """The form check (CSRF) fails when WeChat's browser keeps no cookie or an old page is sent
+    again: a page in Chinese saying to reload, not Django's technical one."""
+    from django.test import Client
+
+    response = Client(enforce_csrf_checks=True).post(
+        url(event), {"kind": "member", "name": "林子涵", "mobile": "13959300001"}
+    )
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "页面已过期" in page and "请返回并刷新页面后再提交" in page
+    assert "CSRF" not in page.replace("Cookie", "")
+    assert not CheckIn.objects.exists()
